@@ -1,0 +1,68 @@
+/**
+ * Starts a grpc-js server on host:port (port 0 picks a free one) with the given service
+ * bindings, the standard health service (every bound service and "" SERVING) and server
+ * reflection. Shutdown stops accepting, marks health NOT_SERVING, drains in-flight calls and
+ * forces the rest closed at the deadline.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Logger } from '@samsa/common';
+import type { ServiceBinding } from './bind-service.js';
+import { observabilityInterceptor } from './interceptors.js';
+import type { ServiceMetrics } from './metrics.js';
+import { createReflection } from './reflection.js';
+
+export interface GrpcServerHandle {
+  port: number;
+  server: grpc.Server;
+  /** Drains in-flight calls; after `deadlineMs` the remaining calls are cancelled. Resolves true if drained. */
+  shutdown(deadlineMs: number): Promise<boolean>;
+}
+
+/** Large batches travel per call; keep grpc-js's limits above the largest fetch/produce response. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+export async function startGrpcServer(options: {
+  host: string;
+  port: number;
+  bindings: readonly ServiceBinding[];
+  metrics: ServiceMetrics;
+  logger: Logger;
+}): Promise<GrpcServerHandle> {
+  const { bindings, logger } = options;
+  const server = new grpc.Server({
+    interceptors: [observabilityInterceptor(options.metrics, logger)],
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  const names = bindings.map((binding) => binding.name);
+  const health = new HealthImplementation(Object.fromEntries(['', ...names].map((name) => [name, 'SERVING' as const])));
+  for (const binding of bindings) server.addService(binding.definition, binding.implementation);
+  health.addToServer(server);
+  createReflection(names).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (error, boundPort) =>
+      error ? reject(error) : resolve(boundPort),
+    );
+  });
+
+  return {
+    port,
+    server,
+    shutdown(deadlineMs) {
+      for (const name of ['', ...names]) health.setStatus(name, 'NOT_SERVING');
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          logger.warn({ deadlineMs }, 'in-flight calls did not finish before the shutdown deadline; cancelling them');
+          server.forceShutdown();
+          resolve(false);
+        }, deadlineMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** @samsa/testing: harnesses for Samsa's integration, cluster and contract tests. */
+export { spawnService, type SpawnedService, type ReadyInfo, type ExitInfo } from './spawn-service.js';
+export { checkHealth, listServicesByReflection, callStatus } from './grpc-probes.js';
+export { httpGet } from './http-probe.js';
+export { makeTempDir } from './temp-dir.js';
+export { describeServiceContract, type ServiceContractOptions } from './service-contract.js';
