@@ -4,7 +4,8 @@
  * stops them gracefully. If any service exits on its own, the others are stopped and the command
  * fails. The embedded single-process dev cluster replaces this when the services are implemented.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +28,7 @@ export interface DevClusterOptions {
 
 interface Running {
   name: string;
-  child: ChildProcess;
+  child: ChildProcessByStdio<null, Readable, null>;
   grpcPort?: number;
   adminPort?: number;
 }
@@ -55,7 +56,7 @@ export function runDevCluster(options: DevClusterOptions, out: NodeJS.WritableSt
     };
 
     for (const service of running) {
-      createInterface({ input: service.child.stdout! }).on('line', (line) => {
+      createInterface({ input: service.child.stdout }).on('line', (line) => {
         out.write(`${line}\n`);
         const ready = readyPorts(line);
         if (!ready) return;

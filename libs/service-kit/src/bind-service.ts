@@ -19,8 +19,8 @@ export interface CallContext {
 }
 
 type Method = grpc.MethodDefinition<unknown, unknown> & { requestStream: boolean; responseStream: boolean };
-type Req<M> = M extends grpc.MethodDefinition<infer R, unknown> ? R : never;
-type Res<M> = M extends grpc.MethodDefinition<unknown, infer R> ? R : never;
+type Req<M> = M extends { requestDeserialize: (bytes: Buffer) => infer R } ? R : never;
+type Res<M> = M extends { responseDeserialize: (bytes: Buffer) => infer R } ? R : never;
 
 export type AsyncHandler<M> = M extends { requestStream: false; responseStream: false }
   ? (request: Req<M>, context: CallContext) => Promise<Res<M>>

@@ -28,7 +28,7 @@ export async function checkHealth(address: string, service = '', timeoutMs = 5_0
   };
   try {
     return await new Promise<string>((resolve, reject) =>
-      client.check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response!.status))),
+      client.check({ service }, { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response?.status ?? 'UNKNOWN'))),
     );
   } finally {
     client.close();

@@ -45,8 +45,8 @@ export function spawnService(entry: string, args: readonly string[] = [], option
   const logs: Array<Record<string, unknown>> = [];
   const watchers = new Set<(line: Record<string, unknown>) => void>();
   let stderrText = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderrText += chunk));
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderrText += chunk));
+  createInterface({ input: child.stdout }).on('line', (text) => {
     const line = parseJsonLine(text);
     if (!line) return;
     logs.push(line);
