@@ -1,0 +1,186 @@
+import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ErrorCode } from '@samsa/proto';
+import { CompressionType, iterateBatches } from '@samsa/records';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { batch, logContext, readAll, recordsOf, type LogContext } from './log-context.js';
+
+let ctx: LogContext;
+beforeEach(async () => (ctx = await logContext()));
+afterEach(async () => ctx.cleanup());
+
+async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'ok'> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    return (error as { code: ErrorCode }).code;
+  }
+}
+
+describe('PartitionLog append and read', () => {
+  it('assigns consecutive offsets and reads back exactly what was appended, whole batches only', async () => {
+    const log = await ctx.open();
+    const first = await log.append(batch(3), { origin: 'leader', leaderEpoch: 0 });
+    const second = await log.append(batch(2, { compression: CompressionType.GZIP }), { origin: 'leader', leaderEpoch: 0 });
+    expect([first.baseOffset, first.lastOffset, second.baseOffset, second.lastOffset]).toEqual([0, 2, 3, 4]);
+    expect(log.logEndOffset).toBe(5);
+
+    const fromMiddle = await log.read(1, { maxBytes: 1 << 20 });
+    expect(fromMiddle.firstOffset).toBe(0);
+    expect(recordsOf(fromMiddle.bytes, 1).map((r) => r.offset)).toEqual([1, 2, 3, 4]);
+    expect((await readAll(log)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('stops before a batch that does not fit but always returns at least one whole batch', async () => {
+    const log = await ctx.open();
+    for (let i = 0; i < 4; i++) await log.append(batch(1, { valueBytes: 1000 }), { origin: 'leader' });
+    const one = await log.read(0, { maxBytes: 10 });
+    expect([...iterateBatches(one.bytes)]).toHaveLength(1);
+    const two = await log.read(0, { maxBytes: 2 * one.bytes.length + 5 });
+    expect([...iterateBatches(two.bytes)]).toHaveLength(2);
+    const none = await log.read(0, { maxBytes: 10, minOneBatch: false });
+    expect(none.bytes.length).toBe(0);
+  });
+
+  it('never returns batches at or beyond maxOffset (the high watermark)', async () => {
+    const log = await ctx.open();
+    await log.append(batch(2), { origin: 'leader' });
+    await log.append(batch(2), { origin: 'leader' });
+    expect(recordsOf((await log.read(0, { maxBytes: 1 << 20, maxOffset: 2 })).bytes).map((r) => r.offset)).toEqual([0, 1]);
+    expect((await log.read(2, { maxBytes: 1 << 20, maxOffset: 2 })).bytes.length).toBe(0);
+  });
+
+  it('answers OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset] and nothing at the end', async () => {
+    const log = await ctx.open();
+    await log.append(batch(2), { origin: 'leader' });
+    expect(await codeOf(log.read(3, { maxBytes: 100 }))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+    expect((await log.read(2, { maxBytes: 100 })).bytes.length).toBe(0);
+    await log.deleteRecordsBefore(1);
+    expect(await codeOf(log.read(0, { maxBytes: 100 }))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+  });
+
+  it('rolls segments on segment.bytes and reads across them, through the sparse index', async () => {
+    const log = await ctx.open({ segmentBytes: 8 * 1024, indexIntervalBytes: 1024 });
+    for (let i = 0; i < 60; i++) await log.append(batch(2, { valueBytes: 300 }), { origin: 'leader' });
+    expect(log.segments.length).toBeGreaterThan(4);
+    const names = await readdir(ctx.dir);
+    expect(names).toContain('00000000000000000000.log');
+    expect(names.filter((n) => n.endsWith('.log')).length).toBe(log.segments.length);
+    expect(names.filter((n) => n.endsWith('.index')).length).toBeGreaterThanOrEqual(log.segments.length - 1);
+    for (const target of [0, 37, 64, 119]) expect(recordsOf((await log.read(target, { maxBytes: 1 })).bytes, target)[0]?.offset).toBe(target);
+    expect((await readAll(log)).map((r) => r.offset)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+  });
+
+  it('finds the first offset at or after a timestamp', async () => {
+    const log = await ctx.open({ segmentBytes: 4096, indexIntervalBytes: 256 });
+    for (let i = 0; i < 30; i++) await log.append(batch(2, { timestamp: 1_000_000 + i * 10, valueBytes: 100 }), { origin: 'leader', leaderEpoch: 3 });
+    expect(await log.offsetForTimestamp(1_000_000 + 155)).toEqual({ offset: 32, timestamp: 1_000_160, leaderEpoch: 3 });
+    expect(await log.offsetForTimestamp(1_000_001)).toMatchObject({ offset: 1 });
+    expect(await log.offsetForTimestamp(9_000_000)).toBeUndefined();
+  });
+
+  it('stamps LogAppendTime when the topic asks for it', async () => {
+    const log = await ctx.open({ messageTimestampType: 'LogAppendTime' });
+    const result = await log.append(batch(2, { timestamp: 5 }), { origin: 'leader' });
+    expect(result.logAppendTimeMs).toBe(ctx.clock.nowMs());
+    const [view] = [...iterateBatches((await log.read(0, { maxBytes: 1 << 20 })).bytes)];
+    expect(view?.maxTimestamp).toBe(ctx.clock.nowMs());
+  });
+});
+
+describe('PartitionLog bad input', () => {
+  it('rejects a corrupt, oversized or malformed batch with the fitting code and changes nothing', async () => {
+    const log = await ctx.open({ maxMessageBytes: 2000 });
+    await log.append(batch(1), { origin: 'leader' });
+    const corrupt = batch(2);
+    corrupt[corrupt.length - 1] ^= 0xff;
+    expect(await codeOf(log.append(corrupt, { origin: 'leader' }))).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect(await codeOf(log.append(batch(1, { valueBytes: 3000 }), { origin: 'leader' }))).toBe(ErrorCode.MESSAGE_TOO_LARGE);
+    const torn = batch(2).subarray(0, 40);
+    expect(await codeOf(log.append(torn, { origin: 'leader' }))).toBe(ErrorCode.CORRUPT_MESSAGE);
+    const wrongMagic = batch(1);
+    wrongMagic[16] = 1;
+    expect(await codeOf(log.append(wrongMagic, { origin: 'leader' }))).toBe(ErrorCode.CORRUPT_MESSAGE);
+    expect(log.logEndOffset).toBe(1);
+    expect((await readAll(log)).length).toBe(1);
+  });
+});
+
+describe('PartitionLog durability', () => {
+  it('reopens after a clean close with the same data, epochs and offsets, reading no batch data', async () => {
+    let log = await ctx.open({ segmentBytes: 4096 });
+    for (let i = 0; i < 20; i++) await log.append(batch(3, { valueBytes: 200 }), { origin: 'leader', leaderEpoch: i < 10 ? 1 : 2 });
+    const before = await readAll(log);
+    await log.close();
+    log = await ctx.open({ segmentBytes: 4096 });
+    expect(log.logEndOffset).toBe(60);
+    expect(await readAll(log)).toEqual(before);
+    expect(log.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 30 });
+    await log.append(batch(1), { origin: 'leader', leaderEpoch: 2 });
+    expect(log.logEndOffset).toBe(61);
+  });
+
+  it('recovers after a crash: a torn last batch is cut and everything before it stays', async () => {
+    const log = await ctx.open();
+    for (let i = 0; i < 5; i++) await log.append(batch(2), { origin: 'leader' });
+    const path = join(ctx.dir, '00000000000000000000.log');
+    const size = (await stat(path)).size;
+    await truncate(path, size - 7);
+    const reopened = await ctx.open();
+    expect(reopened.logEndOffset).toBe(8);
+    expect((await readAll(reopened)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect((await reopened.append(batch(1), { origin: 'leader' })).baseOffset).toBe(8);
+  });
+
+  it('rebuilds a corrupt index instead of trusting it', async () => {
+    let log = await ctx.open({ indexIntervalBytes: 100 });
+    for (let i = 0; i < 30; i++) await log.append(batch(2, { valueBytes: 100 }), { origin: 'leader' });
+    await log.close();
+    await writeFile(join(ctx.dir, '00000000000000000000.index'), Buffer.alloc(64, 0x7f));
+    log = await ctx.open({ indexIntervalBytes: 100 });
+    for (const target of [0, 17, 59]) expect(recordsOf((await log.read(target, { maxBytes: 1 })).bytes, target)[0]?.offset).toBe(target);
+    await log.close();
+    const rebuilt = await readFile(join(ctx.dir, '00000000000000000000.index'));
+    expect(rebuilt.length % 8).toBe(0);
+    expect(rebuilt.readInt32BE(0)).toBeLessThan(60);
+  });
+
+  it('with flush.messages=1 an append resolves only once it is on disk', async () => {
+    const log = await ctx.open({ flushMessages: 1 });
+    const results = await Promise.all(Array.from({ length: 10 }, () => log.append(batch(1), { origin: 'leader' })));
+    expect(results.map((r) => r.baseOffset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(log.recoveryPoint).toBe(10);
+  });
+});
+
+describe('PartitionLog truncation and deletion', () => {
+  it('truncates to an offset, forgetting later epochs, then continues from there', async () => {
+    const log = await ctx.open({ segmentBytes: 2048 });
+    for (let i = 0; i < 20; i++) await log.append(batch(2, { valueBytes: 100 }), { origin: 'leader', leaderEpoch: i < 15 ? 4 : 5 });
+    await log.truncateTo(21);
+    expect(log.logEndOffset).toBe(20);
+    expect(log.latestEpoch).toBe(4);
+    expect((await readAll(log)).map((r) => r.offset)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect((await log.append(batch(1), { origin: 'leader', leaderEpoch: 6 })).baseOffset).toBe(20);
+    expect(log.endOffsetForEpoch(4)).toEqual({ epoch: 4, startOffset: 20 });
+  });
+
+  it('truncates fully and restarts at a new offset', async () => {
+    const log = await ctx.open();
+    await log.append(batch(5), { origin: 'leader' });
+    await log.truncateFullyAndStartAt(100);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([100, 100]);
+    expect((await log.append(batch(1), { origin: 'leader' })).baseOffset).toBe(100);
+  });
+
+  it('raises the log start offset and deletes whole segments below it', async () => {
+    const log = await ctx.open({ segmentBytes: 2048 });
+    for (let i = 0; i < 20; i++) await log.append(batch(2, { valueBytes: 100 }), { origin: 'leader' });
+    const segmentsBefore = log.segments.length;
+    expect(await log.deleteRecordsBefore(25)).toBe(25);
+    expect(log.segments.length).toBeLessThan(segmentsBefore);
+    expect((await readAll(log))[0]?.offset).toBe(25);
+    expect(await codeOf(log.deleteRecordsBefore(41))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
+  });
+});

@@ -1,0 +1,445 @@
+/**
+ * PartitionLog: one partition replica's log — a directory of segments (spec §5) implementing
+ * LogStore. Appends are serialized (one writer); reads run concurrently and never decode records.
+ *
+ * Durability: a leader append writes whole, validated batches; with `flushMessages = 1` the
+ * append resolves only after an fdatasync that covers it (concurrent appends share one). The
+ * recovery point (everything below is on disk) is checkpointed at roll, on the flush interval and
+ * at close; opening after a crash validates from it (log-loader.ts).
+ */
+import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { ErrorCode } from '@samsa/proto';
+import { SamsaError, silentLogger, systemClock, type Clock, type Logger, type TimerHandle } from '@samsa/common';
+import { iterateBatches, validateBatchForAppend, type RecordBatchView } from '@samsa/records';
+import { writeCheckpoint, writeFileAtomically } from './checkpoint-file.js';
+import type { EpochEntry } from './leader-epoch-cache.js';
+import { LeaderEpochCache } from './leader-epoch-cache.js';
+import { logConfig, type LogConfig } from './log-config.js';
+import { loadLog } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
+import { Mutex } from './mutex.js';
+import { encodeProducerSnapshot } from './producer-snapshot.js';
+import type { ProducerEntry, ProducerStateManager } from './producer-state.js';
+import { CLEAN_SHUTDOWN_MARKER, LEADER_EPOCH_CHECKPOINT, LOG_CHECKPOINT, SNAPSHOT_SUFFIX, offsetFileName, parseOffsetFileName } from './segment-files.js';
+import type { AbortedTxn } from './txn-index.js';
+import { readdir } from 'node:fs/promises';
+
+export interface PartitionLogOptions {
+  dir: string;
+  config?: Partial<LogConfig>;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export class PartitionLog implements LogStore {
+  readonly config: LogConfig;
+  private readonly writes = new Mutex();
+  private unflushedMessages = 0;
+  private flushing: Promise<void> | undefined;
+  private flushTimer: TimerHandle | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    config: LogConfig,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    /** Segments by ascending base offset; the last one is active. Never empty. */
+    readonly segments: LogSegment[],
+    private start: number,
+    private recovered: number,
+    /** First offset compaction has not yet cleaned. */
+    public cleanerCheckpoint: number,
+    readonly epochs: LeaderEpochCache,
+    readonly producers: ProducerStateManager,
+  ) {
+    this.config = config;
+  }
+
+  /** Opens (recovering if needed) or creates the log in `dir`. */
+  static async open(options: PartitionLogOptions): Promise<PartitionLog> {
+    const config = logConfig(options.config);
+    const clock = options.clock ?? systemClock;
+    const logger = (options.logger ?? silentLogger).child({ component: 'PartitionLog', dir: options.dir });
+    const loaded = await loadLog(options.dir, config, clock.nowMs(), logger);
+    await rm(join(options.dir, CLEAN_SHUTDOWN_MARKER), { force: true });
+    const log = new PartitionLog(options.dir, config, clock, logger, loaded.segments, loaded.logStartOffset, loaded.recoveryPoint, loaded.cleanerCheckpoint, loaded.epochCache, loaded.producers);
+    logger.info({ logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset, clean: loaded.hadCleanShutdown, truncatedBytes: loaded.truncatedBytes }, 'opened');
+    return log;
+  }
+
+  get logStartOffset(): number {
+    return this.start;
+  }
+
+  get logEndOffset(): number {
+    return this.activeSegment.nextOffset;
+  }
+
+  get recoveryPoint(): number {
+    return this.recovered;
+  }
+
+  get latestEpoch(): number {
+    return this.epochs.latestEpoch;
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments.at(-1) as LogSegment;
+  }
+
+  get sizeInBytes(): number {
+    return this.segments.reduce((total, segment) => total + segment.size, 0);
+  }
+
+  // ---------------------------------------------------------------- append
+
+  async append(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
+    this.ensureOpen();
+    const views = this.validate(batches, options);
+    return await this.writes.run(async () => {
+      this.ensureOpen();
+      const leader = options.origin === 'leader';
+      const nowMs = this.clock.nowMs();
+      const logAppendTimeMs = leader && this.config.messageTimestampType === 'LogAppendTime' ? nowMs : -1;
+      let nextOffset = this.logEndOffset;
+      if (!leader && views[0] && views[0].baseOffset !== nextOffset) {
+        throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `replica append starts at ${views[0].baseOffset}, expected the log end offset ${nextOffset}`);
+      }
+      const stage = this.producers.stage();
+      let maxTimestamp = -1;
+      let offsetOfMaxTimestamp = -1;
+      let recordCount = 0;
+      const aborts: AbortedTxn[] = [];
+      for (const view of views) {
+        if (leader) {
+          view.setBaseOffset(nextOffset);
+          if (options.leaderEpoch !== undefined) view.setPartitionLeaderEpoch(options.leaderEpoch);
+          if (logAppendTimeMs >= 0) view.stampLogAppendTime(logAppendTimeMs);
+        } else if (view.baseOffset !== nextOffset) {
+          throw new SamsaError(ErrorCode.INVALID_RECORD, `replica batches are not contiguous at offset ${view.baseOffset}`);
+        }
+        if (view.producerId >= 0 && leader) {
+          const result = stage.check(view);
+          if (result.kind === 'duplicate') {
+            if (views.length > 1) throw new SamsaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, 'a duplicate batch must be retried on its own');
+            const baseOffset = result.batch.lastOffset - result.batch.offsetDelta;
+            const duplicate: AppendResult = { baseOffset, lastOffset: result.batch.lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: true, recordCount: 0 };
+            return { result: duplicate, flushTo: undefined };
+          }
+        }
+        const completed = stage.apply(view);
+        if (completed?.aborted) aborts.push({ ...completed, lastStableOffset: this.lastStableOffsetAfter(completed.producerId, completed.lastOffset) });
+        if (view.maxTimestamp > maxTimestamp) {
+          maxTimestamp = view.maxTimestamp;
+          offsetOfMaxTimestamp = view.lastOffset;
+        }
+        recordCount += view.recordsCount;
+        nextOffset = view.nextOffset;
+      }
+      const first = views[0] as RecordBatchView;
+      const lastOffset = nextOffset - 1;
+      await this.maybeRoll(batches.length, first.maxTimestamp, lastOffset);
+      await this.activeSegment.append(batches, { largestOffset: lastOffset, maxTimestamp, offsetOfMaxTimestamp });
+      stage.commit();
+      for (const txn of aborts) this.activeSegment.txnIndex.append(txn);
+      await this.updateEpochs(views);
+      this.unflushedMessages += recordCount;
+      this.scheduleFlush();
+      const result: AppendResult = { baseOffset: first.baseOffset, lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: false, recordCount };
+      return { result, flushTo: this.unflushedMessages >= this.config.flushMessages ? lastOffset + 1 : undefined };
+    }).then(async ({ result, flushTo }) => {
+      // Outside the writer lock, so appends arriving meanwhile share the next fsync.
+      if (flushTo !== undefined) await this.flushTo(flushTo);
+      return result;
+    });
+  }
+
+  private validate(batches: Buffer, options: AppendOptions): RecordBatchView[] {
+    const views: RecordBatchView[] = [];
+    for (const view of iterateBatches(batches)) {
+      if (view.sizeInBytes > this.config.maxMessageBytes) {
+        throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${view.sizeInBytes} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`);
+      }
+      if (view.sizeInBytes > this.config.segmentBytes) {
+        throw new SamsaError(ErrorCode.RECORD_LIST_TOO_LARGE, `batch of ${view.sizeInBytes} bytes exceeds segment.bytes ${this.config.segmentBytes}`);
+      }
+      validateBatchForAppend(view, { deep: options.origin === 'leader' });
+      views.push(view);
+    }
+    if (views.length === 0) throw new SamsaError(ErrorCode.INVALID_RECORD, 'an append needs at least one record batch');
+    return views;
+  }
+
+  /** The last stable offset right after `producerId`'s transaction ended at `markerOffset` (spec §8.8). */
+  private lastStableOffsetAfter(producerId: number, markerOffset: number): number {
+    let lastStable = markerOffset + 1;
+    for (const other of this.producers.entries()) {
+      if (other.producerId !== producerId && other.currentTxnFirstOffset >= 0) lastStable = Math.min(lastStable, other.currentTxnFirstOffset);
+    }
+    return lastStable;
+  }
+
+  private async updateEpochs(views: readonly RecordBatchView[]): Promise<void> {
+    let changed = false;
+    for (const view of views) {
+      if (view.partitionLeaderEpoch >= 0 && view.partitionLeaderEpoch > this.epochs.latestEpoch) changed = this.epochs.assign(view.partitionLeaderEpoch, view.baseOffset) || changed;
+    }
+    if (changed) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+  }
+
+  // ---------------------------------------------------------------- rolling
+
+  private async maybeRoll(appendBytes: number, firstBatchTimestamp: number, lastOffset: number): Promise<void> {
+    const segment = this.activeSegment;
+    if (segment.size === 0) return;
+    const elapsedMs = firstBatchTimestamp >= 0 && segment.rollingTimestamp >= 0 ? firstBatchTimestamp - segment.rollingTimestamp : this.clock.nowMs() - segment.createdAtMs;
+    const shouldRoll =
+      segment.size > this.config.segmentBytes - appendBytes ||
+      elapsedMs > this.config.segmentMs ||
+      segment.indexesFull ||
+      lastOffset - segment.baseOffset > 2_147_483_647;
+    if (shouldRoll) await this.roll();
+  }
+
+  /** Starts a new active segment at the log end offset; the old one is flushed and its state snapshotted. */
+  async roll(): Promise<LogSegment> {
+    const old = this.activeSegment;
+    const base = this.logEndOffset;
+    await old.onBecomeInactive();
+    const segment = await LogSegment.create(this.dir, base, { indexIntervalBytes: this.config.indexIntervalBytes, segmentIndexBytes: this.config.segmentIndexBytes }, this.clock.nowMs());
+    this.segments.push(segment);
+    this.recovered = Math.max(this.recovered, base);
+    await this.writeProducerSnapshot(base);
+    await this.writeCheckpoint();
+    this.logger.debug({ baseOffset: base }, 'rolled a new segment');
+    return segment;
+  }
+
+  async writeProducerSnapshot(offset: number): Promise<void> {
+    await writeFileAtomically(join(this.dir, offsetFileName(offset, SNAPSHOT_SUFFIX)), encodeProducerSnapshot(this.producers.entries()));
+    const snapshots = (await readdir(this.dir)).map((name) => parseOffsetFileName(name, SNAPSHOT_SUFFIX)).filter((o): o is number => o !== undefined).sort((a, b) => a - b);
+    for (const old of snapshots.slice(0, -2)) if (old < this.start || old < offset) await rm(join(this.dir, offsetFileName(old, SNAPSHOT_SUFFIX)), { force: true });
+  }
+
+  async writeCheckpoint(): Promise<void> {
+    await writeCheckpoint(join(this.dir, LOG_CHECKPOINT), [
+      ['recoveryPoint', this.recovered],
+      ['logStartOffset', this.start],
+      ['cleanerCheckpoint', this.cleanerCheckpoint],
+    ]);
+  }
+
+  // ---------------------------------------------------------------- flushing
+
+  /** fsyncs everything appended so far. */
+  async flush(): Promise<void> {
+    await this.flushTo(this.logEndOffset);
+    await this.writeCheckpoint();
+  }
+
+  /** Resolves once every offset below `offset` is on disk; concurrent callers share fsyncs. */
+  private async flushTo(offset: number): Promise<void> {
+    while (this.recovered < offset) {
+      this.flushing ??= this.syncActive().finally(() => (this.flushing = undefined));
+      await this.flushing;
+    }
+  }
+
+  private async syncActive(): Promise<void> {
+    const target = this.logEndOffset;
+    const messages = this.unflushedMessages;
+    await this.activeSegment.syncData();
+    this.unflushedMessages -= messages;
+    this.recovered = Math.max(this.recovered, target);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.config.flushMs >= Number.MAX_SAFE_INTEGER || this.closed) return;
+    this.flushTimer = this.clock.setTimer(this.config.flushMs, () => {
+      this.flushTimer = undefined;
+      if (this.closed) return;
+      this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'interval flush failed'));
+    });
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
+    this.ensureOpen();
+    const logEndOffset = this.logEndOffset;
+    this.checkInRange(fetchOffset, logEndOffset);
+    const maxOffset = Math.min(options.maxOffset ?? logEndOffset, logEndOffset);
+    const empty = { bytes: Buffer.alloc(0), firstOffset: fetchOffset, nextOffset: fetchOffset, logStartOffset: this.start, logEndOffset };
+    if (fetchOffset >= maxOffset) return empty;
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      const segment = this.segments[i] as LogSegment;
+      const found = await segment.read(fetchOffset, options.maxBytes, maxOffset, options.minOneBatch ?? true);
+      if (found) return { ...found, logStartOffset: this.start, logEndOffset };
+      if (segment.nextOffset >= maxOffset) break;
+    }
+    return empty;
+  }
+
+  private checkInRange(offset: number, logEndOffset: number): void {
+    if (offset < this.start || offset > logEndOffset) {
+      throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is outside [${this.start}, ${logEndOffset}]`);
+    }
+  }
+
+  /** Index of the last segment whose base offset is ≤ `offset` (0 when all are above). */
+  private segmentIndexFor(offset: number): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >>> 1;
+      if ((this.segments[mid] as LogSegment).baseOffset <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  async offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined> {
+    for (const segment of this.segments) {
+      if (segment.maxTimestampSoFar < timestampMs) continue;
+      const batch = await segment.findBatchByTimestamp(timestampMs);
+      if (!batch) continue;
+      for (const record of batch.records()) {
+        if (record.timestamp >= timestampMs && record.offset >= this.start) return { offset: record.offset, timestamp: record.timestamp, leaderEpoch: batch.partitionLeaderEpoch };
+      }
+    }
+    return undefined;
+  }
+
+  endOffsetForEpoch(epoch: number): EpochEntry {
+    return this.epochs.endOffsetFor(epoch, this.logEndOffset);
+  }
+
+  abortedTransactions(fetchOffset: number, upperBound: number): AbortedTxn[] {
+    const found: AbortedTxn[] = [];
+    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
+      const result = (this.segments[i] as LogSegment).txnIndex.collect(fetchOffset, upperBound);
+      found.push(...result.found);
+      if (result.done) break;
+    }
+    return found;
+  }
+
+  firstUnstableOffset(): number | undefined {
+    return this.producers.firstUnstableOffset();
+  }
+
+  producerState(producerId: number): ProducerEntry | undefined {
+    return this.producers.entry(producerId);
+  }
+
+  // ---------------------------------------------------------------- truncation and deletion
+
+  truncateTo(offset: number): Promise<void> {
+    return this.writes.run(async () => {
+      if (offset >= this.logEndOffset) return;
+      if (offset <= (this.segments[0] as LogSegment).baseOffset) return this.resetTo(offset);
+      while (this.activeSegment.baseOffset >= offset) {
+        const removed = this.segments.pop() as LogSegment;
+        await removed.delete();
+      }
+      await this.activeSegment.truncateTo(offset);
+      this.recovered = Math.min(this.recovered, this.logEndOffset);
+      this.cleanerCheckpoint = Math.min(this.cleanerCheckpoint, this.logEndOffset);
+      if (this.epochs.truncateFromEnd(this.logEndOffset)) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+      await this.rebuildProducerState();
+      await this.writeCheckpoint();
+    });
+  }
+
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    return this.writes.run(() => this.resetTo(offset));
+  }
+
+  private async resetTo(offset: number): Promise<void> {
+    for (const segment of this.segments.splice(0)) await segment.delete();
+    this.segments.push(await LogSegment.create(this.dir, offset, { indexIntervalBytes: this.config.indexIntervalBytes, segmentIndexBytes: this.config.segmentIndexBytes }, this.clock.nowMs()));
+    this.start = offset;
+    this.recovered = offset;
+    this.cleanerCheckpoint = offset;
+    this.epochs.clear();
+    await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+    this.producers.clear();
+    for (const name of await readdir(this.dir)) if (name.endsWith(SNAPSHOT_SUFFIX)) await rm(join(this.dir, name), { force: true });
+    await this.writeCheckpoint();
+  }
+
+  /** Rebuilds producer state by replaying every batch header (after a truncation). */
+  private async rebuildProducerState(): Promise<void> {
+    this.producers.clear();
+    for (const segment of this.segments) await segment.walkHeaders(0, (view) => void (view.producerId >= 0 && this.producers.replay(view)));
+  }
+
+  deleteRecordsBefore(offset: number): Promise<number> {
+    return this.writes.run(async () => {
+      if (offset > this.logEndOffset) throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is beyond the log end offset ${this.logEndOffset}`);
+      if (offset <= this.start) return this.start;
+      this.start = offset;
+      if (this.epochs.truncateFromStart(offset)) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+      await this.writeCheckpoint();
+      await this.deleteSegmentsBelowStart();
+      return this.start;
+    });
+  }
+
+  /** Removes whole segments that lie entirely below the log start offset (never the active one). */
+  async deleteSegmentsBelowStart(): Promise<number> {
+    let deleted = 0;
+    while (this.segments.length > 1 && (this.segments[1] as LogSegment).baseOffset <= this.start) {
+      const segment = this.segments.shift() as LogSegment;
+      await segment.delete();
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Removes the oldest `count` segments (retention); the log start moves to the first remaining one. */
+  async deleteOldestSegments(count: number): Promise<void> {
+    await this.writes.run(async () => {
+      if (count >= this.segments.length) await this.roll();
+      for (let i = 0; i < count && this.segments.length > 1; i++) {
+        const segment = this.segments.shift() as LogSegment;
+        await segment.delete();
+      }
+      this.start = Math.max(this.start, (this.segments[0] as LogSegment).baseOffset);
+      if (this.epochs.truncateFromStart(this.start)) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+      await this.writeCheckpoint();
+    });
+  }
+
+  /** Runs `task` as the single writer (for maintenance such as compaction). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.writes.run(task);
+  }
+
+  // ---------------------------------------------------------------- close
+
+  /** Flushes everything, snapshots producer state and marks the shutdown clean. */
+  close(): Promise<void> {
+    return this.writes.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.flushTimer?.cancel();
+      await this.flushTo(this.logEndOffset);
+      const end = this.logEndOffset;
+      for (const segment of this.segments) await segment.close();
+      this.recovered = end;
+      await this.writeProducerSnapshot(end);
+      await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+      await this.writeCheckpoint();
+      await writeFileAtomically(join(this.dir, CLEAN_SHUTDOWN_MARKER), Buffer.alloc(0));
+      this.logger.info({ logEndOffset: end }, 'closed cleanly');
+    });
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `the log in ${this.dir} is closed`);
+  }
+}
