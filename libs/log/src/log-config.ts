@@ -58,3 +58,8 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
 export function logConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, ...overrides };
 }
+
+/** What a segment needs to know of the config. */
+export function segmentOptions(config: LogConfig) {
+  return { indexIntervalBytes: config.indexIntervalBytes, segmentIndexBytes: config.segmentIndexBytes, offsetGapsAllowed: config.cleanupPolicy !== 'delete' };
+}

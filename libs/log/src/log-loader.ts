@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Logger } from '@samsa/common';
 import { readCheckpoint, syncDirectory } from './checkpoint-file.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
-import type { LogConfig } from './log-config.js';
+import { segmentOptions, type LogConfig } from './log-config.js';
 import { LogSegment } from './log-segment.js';
 import { decodeProducerSnapshot } from './producer-snapshot.js';
 import { ProducerStateManager } from './producer-state.js';
@@ -52,7 +52,7 @@ export async function loadLog(dir: string, config: LogConfig, nowMs: number, log
   const checkpoint = new Map((await readCheckpoint(join(dir, LOG_CHECKPOINT)))?.map(([key, value]) => [key, Number(value)]) ?? []);
   let recoveryPoint = checkpoint.get('recoveryPoint') ?? 0;
   const bases = (await readdir(dir)).map((name) => parseOffsetFileName(name, LOG_SUFFIX)).filter((base): base is number => base !== undefined).sort((a, b) => a - b);
-  const options = { indexIntervalBytes: config.indexIntervalBytes, segmentIndexBytes: config.segmentIndexBytes };
+  const options = segmentOptions(config);
 
   const segments: LogSegment[] = [];
   const rebuilt = new Set<LogSegment>();
@@ -92,7 +92,7 @@ export async function loadLog(dir: string, config: LogConfig, nowMs: number, log
       if (view.baseOffset < snapshotOffset || view.producerId < 0) return;
       const completed = producers.replay(view);
       if (completed?.aborted && rebuilt.has(segment)) {
-        segment.txnIndex.append({ ...completed, lastStableOffset: producers.firstUnstableOffset() ?? completed.lastOffset + 1 });
+        segment.txnIndex.append({ producerId: completed.producerId, firstOffset: completed.firstOffset, lastOffset: completed.lastOffset, lastStableOffset: producers.firstUnstableOffset() ?? completed.lastOffset + 1 });
       }
     });
   }

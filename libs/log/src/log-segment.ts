@@ -26,6 +26,8 @@ const HEADER_PEEK = 27;
 export interface SegmentOptions {
   indexIntervalBytes: number;
   segmentIndexBytes: number;
+  /** True for compacted logs, whose batches may skip offsets. */
+  offsetGapsAllowed?: boolean;
 }
 
 export interface AppendInfo {
@@ -156,6 +158,10 @@ export class LogSegment {
     this.nextOffset = this.baseOffset;
     let lastIndexedPosition = 0;
     const result = await scanBatches(this.handle, 0, this.size, (view, position) => {
+      // Offsets are not covered by the CRC: a batch that does not continue the segment is damage.
+      // (Compaction leaves gaps between batches, so a compacted log can only require increase.)
+      const continues = this.options.offsetGapsAllowed ? view.baseOffset >= this.nextOffset : view.baseOffset === this.nextOffset;
+      if (!continues || view.lastOffset < view.baseOffset || view.lastOffset - this.baseOffset > 2_147_483_647) return false;
       if (position === 0) this.rollingTimestamp = view.maxTimestamp;
       if (position - lastIndexedPosition > this.options.indexIntervalBytes) {
         this.offsetIndex.append(view.lastOffset - this.baseOffset, position);

@@ -11,11 +11,12 @@ import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { ErrorCode } from '@samsa/proto';
 import { SamsaError, silentLogger, systemClock, type Clock, type Logger, type TimerHandle } from '@samsa/common';
-import { iterateBatches, validateBatchForAppend, type RecordBatchView } from '@samsa/records';
+import type { RecordBatchView } from '@samsa/records';
+import { epochStarts, prepareAppend, validateBatches } from './append-preparation.js';
 import { writeCheckpoint, writeFileAtomically } from './checkpoint-file.js';
 import type { EpochEntry } from './leader-epoch-cache.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
-import { logConfig, type LogConfig } from './log-config.js';
+import { logConfig, segmentOptions, type LogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
@@ -98,96 +99,34 @@ export class PartitionLog implements LogStore {
 
   async append(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
     this.ensureOpen();
-    const views = this.validate(batches, options);
-    return await this.writes.run(async () => {
+    const views = validateBatches(batches, options, this.config);
+    const { result, flushTo } = await this.writes.run(async () => {
       this.ensureOpen();
-      const leader = options.origin === 'leader';
-      const nowMs = this.clock.nowMs();
-      const logAppendTimeMs = leader && this.config.messageTimestampType === 'LogAppendTime' ? nowMs : -1;
-      let nextOffset = this.logEndOffset;
-      if (!leader && views[0] && views[0].baseOffset !== nextOffset) {
-        throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `replica append starts at ${views[0].baseOffset}, expected the log end offset ${nextOffset}`);
-      }
-      const stage = this.producers.stage();
-      let maxTimestamp = -1;
-      let offsetOfMaxTimestamp = -1;
-      let recordCount = 0;
-      const aborts: AbortedTxn[] = [];
-      for (const view of views) {
-        if (leader) {
-          view.setBaseOffset(nextOffset);
-          if (options.leaderEpoch !== undefined) view.setPartitionLeaderEpoch(options.leaderEpoch);
-          if (logAppendTimeMs >= 0) view.stampLogAppendTime(logAppendTimeMs);
-        } else if (view.baseOffset !== nextOffset) {
-          throw new SamsaError(ErrorCode.INVALID_RECORD, `replica batches are not contiguous at offset ${view.baseOffset}`);
-        }
-        if (view.producerId >= 0 && leader) {
-          const result = stage.check(view);
-          if (result.kind === 'duplicate') {
-            if (views.length > 1) throw new SamsaError(ErrorCode.DUPLICATE_SEQUENCE_NUMBER, 'a duplicate batch must be retried on its own');
-            const baseOffset = result.batch.lastOffset - result.batch.offsetDelta;
-            const duplicate: AppendResult = { baseOffset, lastOffset: result.batch.lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: true, recordCount: 0 };
-            return { result: duplicate, flushTo: undefined };
-          }
-        }
-        const completed = stage.apply(view);
-        if (completed?.aborted) aborts.push({ ...completed, lastStableOffset: this.lastStableOffsetAfter(completed.producerId, completed.lastOffset) });
-        if (view.maxTimestamp > maxTimestamp) {
-          maxTimestamp = view.maxTimestamp;
-          offsetOfMaxTimestamp = view.lastOffset;
-        }
-        recordCount += view.recordsCount;
-        nextOffset = view.nextOffset;
-      }
-      const first = views[0] as RecordBatchView;
-      const lastOffset = nextOffset - 1;
-      await this.maybeRoll(batches.length, first.maxTimestamp, lastOffset);
-      await this.activeSegment.append(batches, { largestOffset: lastOffset, maxTimestamp, offsetOfMaxTimestamp });
-      stage.commit();
-      for (const txn of aborts) this.activeSegment.txnIndex.append(txn);
-      await this.updateEpochs(views);
-      this.unflushedMessages += recordCount;
+      const prepared = prepareAppend(views, options, {
+        config: this.config,
+        nowMs: this.clock.nowMs(),
+        logEndOffset: this.logEndOffset,
+        logStartOffset: this.start,
+        producers: this.producers,
+      });
+      if (prepared.kind === 'duplicate') return { result: prepared.result, flushTo: undefined };
+      await this.maybeRoll(batches.length, (views[0] as RecordBatchView).maxTimestamp, prepared.lastOffset);
+      const segment = this.activeSegment;
+      await segment.append(batches, { largestOffset: prepared.lastOffset, maxTimestamp: prepared.maxTimestamp, offsetOfMaxTimestamp: prepared.offsetOfMaxTimestamp });
+      prepared.stage.commit();
+      for (const txn of prepared.aborts) segment.txnIndex.append(txn);
+      const starts = epochStarts(views, this.epochs.latestEpoch);
+      for (const { epoch, startOffset } of starts) this.epochs.assign(epoch, startOffset);
+      if (starts.length > 0) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+      this.unflushedMessages += prepared.recordCount;
       this.scheduleFlush();
-      const result: AppendResult = { baseOffset: first.baseOffset, lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: false, recordCount };
-      return { result, flushTo: this.unflushedMessages >= this.config.flushMessages ? lastOffset + 1 : undefined };
-    }).then(async ({ result, flushTo }) => {
-      // Outside the writer lock, so appends arriving meanwhile share the next fsync.
-      if (flushTo !== undefined) await this.flushTo(flushTo);
-      return result;
+      const { baseOffset, lastOffset, logAppendTimeMs, recordCount } = prepared;
+      const appended: AppendResult = { baseOffset, lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: false, recordCount };
+      return { result: appended, flushTo: this.unflushedMessages >= this.config.flushMessages ? lastOffset + 1 : undefined };
     });
-  }
-
-  private validate(batches: Buffer, options: AppendOptions): RecordBatchView[] {
-    const views: RecordBatchView[] = [];
-    for (const view of iterateBatches(batches)) {
-      if (view.sizeInBytes > this.config.maxMessageBytes) {
-        throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `batch of ${view.sizeInBytes} bytes exceeds max.message.bytes ${this.config.maxMessageBytes}`);
-      }
-      if (view.sizeInBytes > this.config.segmentBytes) {
-        throw new SamsaError(ErrorCode.RECORD_LIST_TOO_LARGE, `batch of ${view.sizeInBytes} bytes exceeds segment.bytes ${this.config.segmentBytes}`);
-      }
-      validateBatchForAppend(view, { deep: options.origin === 'leader' });
-      views.push(view);
-    }
-    if (views.length === 0) throw new SamsaError(ErrorCode.INVALID_RECORD, 'an append needs at least one record batch');
-    return views;
-  }
-
-  /** The last stable offset right after `producerId`'s transaction ended at `markerOffset` (spec §8.8). */
-  private lastStableOffsetAfter(producerId: number, markerOffset: number): number {
-    let lastStable = markerOffset + 1;
-    for (const other of this.producers.entries()) {
-      if (other.producerId !== producerId && other.currentTxnFirstOffset >= 0) lastStable = Math.min(lastStable, other.currentTxnFirstOffset);
-    }
-    return lastStable;
-  }
-
-  private async updateEpochs(views: readonly RecordBatchView[]): Promise<void> {
-    let changed = false;
-    for (const view of views) {
-      if (view.partitionLeaderEpoch >= 0 && view.partitionLeaderEpoch > this.epochs.latestEpoch) changed = this.epochs.assign(view.partitionLeaderEpoch, view.baseOffset) || changed;
-    }
-    if (changed) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+    // Outside the writer lock, so appends arriving meanwhile share the next fsync.
+    if (flushTo !== undefined) await this.flushTo(flushTo);
+    return result;
   }
 
   // ---------------------------------------------------------------- rolling
@@ -209,7 +148,7 @@ export class PartitionLog implements LogStore {
     const old = this.activeSegment;
     const base = this.logEndOffset;
     await old.onBecomeInactive();
-    const segment = await LogSegment.create(this.dir, base, { indexIntervalBytes: this.config.indexIntervalBytes, segmentIndexBytes: this.config.segmentIndexBytes }, this.clock.nowMs());
+    const segment = await LogSegment.create(this.dir, base, segmentOptions(this.config), this.clock.nowMs());
     this.segments.push(segment);
     this.recovered = Math.max(this.recovered, base);
     await this.writeProducerSnapshot(base);
@@ -360,7 +299,7 @@ export class PartitionLog implements LogStore {
 
   private async resetTo(offset: number): Promise<void> {
     for (const segment of this.segments.splice(0)) await segment.delete();
-    this.segments.push(await LogSegment.create(this.dir, offset, { indexIntervalBytes: this.config.indexIntervalBytes, segmentIndexBytes: this.config.segmentIndexBytes }, this.clock.nowMs()));
+    this.segments.push(await LogSegment.create(this.dir, offset, segmentOptions(this.config), this.clock.nowMs()));
     this.start = offset;
     this.recovered = offset;
     this.cleanerCheckpoint = offset;

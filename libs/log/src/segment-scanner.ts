@@ -5,7 +5,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { LOG_OVERHEAD, probeBatch, type RecordBatchView } from '@samsa/records';
-import type { SamsaError } from '@samsa/common';
+import { isSamsaError, type SamsaError } from '@samsa/common';
 
 export const SCAN_CHUNK_BYTES = 1 << 20;
 
@@ -41,7 +41,15 @@ export async function scanBatches(
     }
     if (probe.kind === 'incomplete') return { end: { kind: 'incomplete' }, validBytes: position };
     if (probe.kind === 'corrupt') return { end: { kind: 'corrupt', error: probe.error }, validBytes: position };
-    if (visit(probe.view, position) === false) return { end: { kind: 'stopped' }, validBytes: position };
+    let keepGoing: boolean | void;
+    try {
+      keepGoing = visit(probe.view, position);
+    } catch (error) {
+      // A header field that cannot be read (an int64 beyond 2^53 in a damaged batch) is damage too.
+      if (isSamsaError(error)) return { end: { kind: 'corrupt', error }, validBytes: position };
+      throw error;
+    }
+    if (keepGoing === false) return { end: { kind: 'stopped' }, validBytes: position };
     position += probe.view.sizeInBytes;
   }
   return { end: { kind: 'end' }, validBytes: position };

@@ -94,7 +94,7 @@ describe('PartitionLog bad input', () => {
     const log = await ctx.open({ maxMessageBytes: 2000 });
     await log.append(batch(1), { origin: 'leader' });
     const corrupt = batch(2);
-    corrupt[corrupt.length - 1] ^= 0xff;
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
     expect(await codeOf(log.append(corrupt, { origin: 'leader' }))).toBe(ErrorCode.CORRUPT_MESSAGE);
     expect(await codeOf(log.append(batch(1, { valueBytes: 3000 }), { origin: 'leader' }))).toBe(ErrorCode.MESSAGE_TOO_LARGE);
     const torn = batch(2).subarray(0, 40);
