@@ -184,3 +184,35 @@ describe('PartitionLog truncation and deletion', () => {
     expect(await codeOf(log.deleteRecordsBefore(41))).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
   });
 });
+
+describe('PartitionLog retention on a schedule', () => {
+  it('deletes expired segments when the retention check fires, keeping a usable active segment', async () => {
+    const { startMaintenance } = await import('../log-maintenance.js');
+    const { silentLogger } = await import('@samsa/common');
+    const log = await ctx.open({ segmentBytes: 2048, retentionMs: 60_000, retentionCheckIntervalMs: 1_000 });
+    const base = ctx.clock.nowMs();
+    for (let i = 0; i < 20; i++) await log.append(batch(2, { valueBytes: 100, timestamp: base + i }), { origin: 'leader' });
+    const maintenance = startMaintenance(log, ctx.clock, silentLogger);
+    ctx.clock.advance(1_000);
+    await maintenance.stop();
+    expect(log.logStartOffset).toBe(0);
+
+    ctx.clock.advance(60_000);
+    const again = startMaintenance(log, ctx.clock, silentLogger);
+    ctx.clock.advance(1_000);
+    await again.stop();
+    expect(log.logStartOffset).toBe(40);
+    expect(log.logEndOffset).toBe(40);
+    expect((await log.append(batch(1), { origin: 'leader' })).baseOffset).toBe(40);
+  });
+
+  it('keeps the log within retention.bytes', async () => {
+    const { applyRetention } = await import('../log-maintenance.js');
+    const log = await ctx.open({ segmentBytes: 2048, retentionBytes: 4096 });
+    for (let i = 0; i < 40; i++) await log.append(batch(2, { valueBytes: 100 }), { origin: 'leader' });
+    await applyRetention(log, ctx.clock.nowMs(), log.logEndOffset);
+    expect(log.sizeInBytes).toBeGreaterThanOrEqual(4096);
+    expect(log.sizeInBytes - (log.segments[0]?.size ?? 0)).toBeLessThan(4096);
+    expect((await readAll(log))[0]?.offset).toBe(log.logStartOffset);
+  });
+});

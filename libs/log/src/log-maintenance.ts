@@ -1,0 +1,75 @@
+/**
+ * Scheduled upkeep of one PartitionLog, every `retentionCheckIntervalMs` on the injected clock:
+ * retention (delete old segments), compaction (for `cleanup.policy` with compact), and expiry of
+ * idle producer state. The high watermark comes from the replication layer (a callback), since
+ * only data below it may be deleted or compacted; a standalone log uses its log end offset.
+ */
+import type { Clock, Logger, TimerHandle } from '@samsa/common';
+import type { LogSegment } from './log-segment.js';
+import { planRetention, type RetentionPlan } from './log-retention.js';
+import type { PartitionLog } from './partition-log.js';
+
+export interface MaintenanceHooks {
+  /** Exclusive upper bound for deletion and compaction; default: the log end offset. */
+  highWatermark?: () => number;
+  /** Compaction, run when the cleanup policy includes compact. */
+  compact?: (log: PartitionLog, options: { nowMs: number; upperBoundOffset: number }) => Promise<unknown>;
+}
+
+/** Applies retention once; returns what was deleted. */
+export async function applyRetention(log: PartitionLog, nowMs: number, highWatermark: number): Promise<RetentionPlan> {
+  const segments = await Promise.all(
+    log.segments.map(async (segment: LogSegment, i: number) => ({
+      baseOffset: segment.baseOffset,
+      nextOffset: log.segments[i + 1]?.baseOffset ?? log.logEndOffset,
+      sizeBytes: segment.size,
+      largestTimestampMs: segment.maxTimestampSoFar >= 0 ? segment.maxTimestampSoFar : await segment.lastModifiedMs(),
+    })),
+  );
+  const plan = planRetention(segments, {
+    logStartOffset: log.logStartOffset,
+    highWatermark,
+    retentionBytes: log.config.retentionBytes,
+    retentionMs: log.config.retentionMs,
+    deleteEnabled: log.config.cleanupPolicy.includes('delete'),
+    nowMs,
+  });
+  if (plan.count > 0) await log.deleteOldestSegments(plan.count);
+  return plan;
+}
+
+/** Starts the periodic upkeep; `stop` cancels it (and waits for a run in progress). */
+export function startMaintenance(log: PartitionLog, clock: Clock, logger: Logger, hooks: MaintenanceHooks = {}): { stop(): Promise<void> } {
+  let timer: TimerHandle | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const runOnce = async () => {
+    const nowMs = clock.nowMs();
+    const highWatermark = Math.min(hooks.highWatermark?.() ?? log.logEndOffset, log.logEndOffset);
+    const plan = await applyRetention(log, nowMs, highWatermark);
+    if (plan.count > 0) logger.info({ deletedSegments: plan.count, reason: plan.reason, logStartOffset: log.logStartOffset }, 'retention deleted segments');
+    if (hooks.compact && log.config.cleanupPolicy.includes('compact')) await hooks.compact(log, { nowMs, upperBoundOffset: highWatermark });
+    const expired = log.producers.removeExpired(nowMs, log.config.producerIdExpirationMs);
+    if (expired > 0) logger.debug({ expired }, 'expired idle producer state');
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = clock.setTimer(log.config.retentionCheckIntervalMs, () => {
+      running = runOnce()
+        .catch((error: unknown) => logger.error({ err: error }, 'log maintenance failed'))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    });
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      timer?.cancel();
+      await running;
+    },
+  };
+}
