@@ -225,9 +225,10 @@ export class LogSegment {
   /**
    * Whole batches starting with the one holding `fetchOffset`, ending before `maxOffset`
    * (exclusive) and within `maxBytes` — except that with `minOneBatch` the first batch is
-   * returned even when larger. Undefined when no batch here qualifies.
+   * returned even when larger. Undefined when no batch here qualifies. With `scratch`, the bytes
+   * are read into it when it is large enough and the result aliases it.
    */
-  async read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): Promise<SegmentRead | undefined> {
+  async read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean, scratch?: Buffer): Promise<SegmentRead | undefined> {
     this.readsInFlight++;
     try {
       const end = this.size;
@@ -241,7 +242,7 @@ export class LogSegment {
         if (at + HEADER_PEEK > window.length) {
           windowStart += at;
           at = 0;
-          window = await readAt(this.handle, windowStart, Math.min(end - windowStart, maxBytes + this.options.indexIntervalBytes + HEADER_PEEK));
+          window = await readAt(this.handle, windowStart, Math.min(end - windowStart, maxBytes + this.options.indexIntervalBytes + HEADER_PEEK), scratch);
           if (window.length < HEADER_PEEK) return undefined;
         }
         const view = new RecordBatchView(window, at);

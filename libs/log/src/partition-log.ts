@@ -215,7 +215,7 @@ export class PartitionLog implements LogStore {
     if (fetchOffset >= maxOffset) return empty;
     for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
       const segment = this.segments[i] as LogSegment;
-      const found = await segment.read(fetchOffset, options.maxBytes, maxOffset, options.minOneBatch ?? true);
+      const found = await segment.read(fetchOffset, options.maxBytes, maxOffset, options.minOneBatch ?? true, options.buffer);
       if (found) return { ...found, logStartOffset: this.start, logEndOffset };
       if (segment.nextOffset >= maxOffset) break;
     }

@@ -55,9 +55,9 @@ export async function scanBatches(
   return { end: { kind: 'end' }, validBytes: position };
 }
 
-/** Reads exactly `length` bytes at `position` (fewer only at end of file). */
-export async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
+/** Reads exactly `length` bytes at `position` (fewer only at end of file), into `scratch` when it is large enough. */
+export async function readAt(handle: FileHandle, position: number, length: number, scratch?: Buffer): Promise<Buffer> {
+  const buffer = scratch && scratch.length >= length ? scratch.subarray(0, length) : Buffer.allocUnsafe(length);
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);

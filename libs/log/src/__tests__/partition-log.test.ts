@@ -216,3 +216,17 @@ describe('PartitionLog retention on a schedule', () => {
     expect((await readAll(log))[0]?.offset).toBe(log.logStartOffset);
   });
 });
+
+describe('PartitionLog reads into caller memory', () => {
+  it('returns the same batches when reading into a reusable scratch buffer', async () => {
+    const log = await ctx.open({ indexIntervalBytes: 256 });
+    for (let i = 0; i < 10; i++) await log.append(batch(3, { valueBytes: 50 }), { origin: 'leader' });
+    const scratch = Buffer.alloc(64 * 1024);
+    for (const offset of [0, 7, 29]) {
+      const plain = await log.read(offset, { maxBytes: 4096 });
+      const aliased = await log.read(offset, { maxBytes: 4096, buffer: scratch });
+      expect(aliased.bytes.equals(plain.bytes)).toBe(true);
+      expect(aliased.bytes.buffer).toBe(scratch.buffer);
+    }
+  });
+});

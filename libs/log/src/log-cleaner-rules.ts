@@ -1,0 +1,139 @@
+/**
+ * What the log cleaner keeps (pure, synchronous; the I/O is in log-cleaner.ts): the offset map
+ * (key → offset of its latest record in the dirty range), the aborted transactions, and the
+ * decision for one batch.
+ *
+ * A data record is kept iff all of:
+ *   - it has a key (compacted topics require one; a keyless record cannot be compacted);
+ *   - it is not part of an aborted transaction;
+ *   - it is the latest record for its key: offset ≥ map[key], or its key is not in the map
+ *     (nothing newer in the dirty range supersedes it);
+ *   - it is not a tombstone (null value) in a segment past the delete horizon.
+ * Control batches (transaction markers) are always kept whole.
+ *
+ * A batch that keeps every record is kept byte-for-byte. Otherwise it is rebuilt with the same
+ * baseOffset, lastOffsetDelta, producer id/epoch/base sequence, transactional flag, partition
+ * leader epoch, timestamp type, baseTimestamp, maxTimestamp and codec, and each kept record with
+ * its original offset delta, timestamp delta, key, value and headers (spec §1.3: offsets and
+ * sequences never change). A batch left without records disappears — except a producer's last
+ * batch, which stays as an empty header so its sequence numbers survive a producer-state rebuild
+ * (Kafka does the same; spec §1.3, §1.4).
+ */
+import { buildRecordBatch, type DecodedRecord, type RecordBatchView, type RecordInput } from '@samsa/records';
+import type { AbortedTxn } from './txn-index.js';
+
+/** Key → offset of the latest record with that key in the dirty range. Keys compare by bytes. */
+export class OffsetMap {
+  private readonly latest = new Map<string, number>();
+
+  get size(): number {
+    return this.latest.size;
+  }
+
+  put(key: Buffer, offset: number): void {
+    this.latest.set(key.toString('latin1'), offset);
+  }
+
+  get(key: Buffer): number | undefined {
+    return this.latest.get(key.toString('latin1'));
+  }
+}
+
+/** The aborted transactions of a range (from the txn index), by producer id. */
+export class AbortedTransactions {
+  private readonly byProducer = new Map<number, AbortedTxn[]>();
+
+  constructor(txns: readonly AbortedTxn[]) {
+    for (const txn of txns) {
+      const list = this.byProducer.get(txn.producerId) ?? [];
+      list.push(txn);
+      this.byProducer.set(txn.producerId, list);
+    }
+  }
+
+  /**
+   * True for a transactional data batch that belongs to an aborted transaction: one of its
+   * producer's aborted transactions started at or before it and ended (ABORT marker) after it.
+   * A producer has at most one open transaction, so that range holds only that transaction.
+   */
+  contains(view: RecordBatchView): boolean {
+    if (!view.isTransactional || view.isControl || view.producerId < 0) return false;
+    const txns = this.byProducer.get(view.producerId);
+    if (!txns) return false;
+    const baseOffset = view.baseOffset;
+    const lastOffset = view.lastOffset;
+    return txns.some((txn) => txn.firstOffset <= baseOffset && lastOffset < txn.lastOffset);
+  }
+}
+
+/** Everything the cleaner needs to judge the batches of one segment. */
+export interface CleaningRules {
+  offsetMap: OffsetMap;
+  aborted: AbortedTransactions;
+  /** The segment is past the delete horizon: its latest-for-key tombstones go. */
+  dropTombstones: boolean;
+  /** True when `view`, emptied, must stay as a bare header (it is its producer's last batch). */
+  keepEmptyHeader(view: RecordBatchView): boolean;
+}
+
+export type BatchDecision =
+  /** Copy the stored bytes unchanged. */
+  | { kind: 'keep' }
+  /** Nothing of the batch survives. */
+  | { kind: 'drop'; recordsRemoved: number }
+  /** Write `bytes` (the rebuilt batch) instead. */
+  | { kind: 'rewrite'; bytes: Buffer; recordsRemoved: number };
+
+/** Adds the batch's records to the offset map (dirty range [from, to) only; markers, aborted data and keyless records never enter). */
+export function addToOffsetMap(map: OffsetMap, view: RecordBatchView, aborted: AbortedTransactions, from: number, to: number): void {
+  if (view.isControl || view.lastOffset < from || view.baseOffset >= to || aborted.contains(view)) return;
+  for (const record of view.records()) {
+    if (record.key !== null && record.offset >= from && record.offset < to) map.put(record.key, record.offset);
+  }
+}
+
+export function decideBatch(view: RecordBatchView, rules: CleaningRules): BatchDecision {
+  if (view.isControl) return { kind: 'keep' };
+  const records = [...view.records()];
+  const kept = rules.aborted.contains(view) ? [] : records.filter((record) => retains(record, rules));
+  const recordsRemoved = records.length - kept.length;
+  if (kept.length > 0 && recordsRemoved === 0) return { kind: 'keep' };
+  if (kept.length === 0) {
+    if (!rules.keepEmptyHeader(view)) return { kind: 'drop', recordsRemoved };
+    if (records.length === 0) return { kind: 'keep' };
+  }
+  return { kind: 'rewrite', bytes: rebuildBatch(view, kept), recordsRemoved };
+}
+
+function retains(record: DecodedRecord, rules: CleaningRules): boolean {
+  if (record.key === null) return false;
+  const latest = rules.offsetMap.get(record.key);
+  if (latest !== undefined && record.offset < latest) return false;
+  return !(record.value === null && rules.dropTombstones);
+}
+
+/** The batch with only `kept` records, every header field and record delta preserved. */
+export function rebuildBatch(view: RecordBatchView, kept: readonly DecodedRecord[]): Buffer {
+  const baseTimestamp = view.baseTimestamp;
+  const records: RecordInput[] = kept.map((record) => ({
+    offset: record.offset,
+    // The stored delta, not record.timestamp: under LogAppendTime that reads as maxTimestamp.
+    timestamp: baseTimestamp + record.timestampDelta,
+    key: record.key,
+    value: record.value,
+    headers: record.headers,
+  }));
+  return buildRecordBatch(records, {
+    baseOffset: view.baseOffset,
+    lastOffsetDelta: view.lastOffsetDelta,
+    partitionLeaderEpoch: view.partitionLeaderEpoch,
+    compression: view.compression,
+    timestampType: view.timestampType,
+    producerId: view.producerId,
+    producerEpoch: view.producerEpoch,
+    baseSequence: view.baseSequence,
+    isTransactional: view.isTransactional,
+    maxTimestamp: view.maxTimestamp,
+    ...(records.length > 0 ? { baseTimestamp } : {}),
+  });
+}

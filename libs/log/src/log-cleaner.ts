@@ -1,0 +1,263 @@
+/**
+ * Log compaction (`cleanup.policy=compact`): keeps the latest record per key, removing older
+ * ones, aborted transactional data and — after delete.retention.ms — tombstones. Offsets never
+ * change; a compacted segment simply has gaps (spec §1.3, §5.1). What is kept per record and
+ * batch is decided in log-cleaner-rules.ts; this module plans a run and replaces segments.
+ *
+ * One run:
+ *   1. Plan (under the writer lock): the first uncleanable offset is
+ *      min(active segment base, first unstable offset, upperBoundOffset = high watermark); the
+ *      cleanable segments are the non-active ones lying wholly below it, so the cleaned range
+ *      ends at a segment boundary `cleanEnd`. The dirty range is [cleanerCheckpoint, cleanEnd).
+ *   2. Offset map: key → latest offset over the dirty range (aborted data, markers and keyless
+ *      records never enter). Appends go on meanwhile; nothing above cleanEnd is read.
+ *   3. Per cleanable segment, oldest first: stream its batches through the rules; if nothing
+ *      changes the segment is left alone, else the copy is written to `<base>.log.cleaned` and
+ *      fsynced. Then, under the writer lock: rename it to `<base>.log.swap` and fsync the
+ *      directory (from here a crash completes the swap, log-loader.ts), delete the old segment's
+ *      files, rename the swap to `<base>.log`, fsync the directory, reopen the segment
+ *      (rebuilding its indexes), restore its aborted-transaction entries and put it in place.
+ *      A segment left empty is deleted instead — except the log's first segment, which stays as
+ *      an empty file so the log start offset still holds after a reopen.
+ *   4. Advance the cleaner checkpoint to cleanEnd and persist it (under the writer lock).
+ * A crash at any point leaves every segment either as it was or fully compacted, and each
+ * compacted segment only lacks records that a later offset supersedes, so every key's latest
+ * value and every offset are the same in all of these states; rerunning is harmless.
+ *
+ * Guards (checked under the writer lock before each swap): if the segment was deleted meanwhile
+ * (retention), its copy is discarded; if the first segment above the cleaned range is gone, the
+ * log was truncated into that range and the run stops without advancing the checkpoint, since
+ * the offset map may name records that no longer exist.
+ *
+ * Concurrency: appends and reads run during a run; only one run per log at a time. A read that
+ * reaches the segment being swapped between the old file's close and the new one's installation
+ * fails (no wrong data) and may be retried.
+ */
+import { rename, rm } from 'node:fs/promises';
+import { silentLogger, type Logger } from '@samsa/common';
+import type { RecordBatchView } from '@samsa/records';
+import { syncDirectory } from './checkpoint-file.js';
+import { CleanedSegmentWriter, readSegmentBatches } from './log-cleaner-io.js';
+import { AbortedTransactions, OffsetMap, addToOffsetMap, decideBatch, type CleaningRules } from './log-cleaner-rules.js';
+import { segmentOptions } from './log-config.js';
+import { LogSegment } from './log-segment.js';
+import type { PartitionLog } from './partition-log.js';
+import { CLEANED_SUFFIX, SWAP_SUFFIX, segmentPaths } from './segment-files.js';
+
+export interface CompactionOptions {
+  /** The current time (the injected clock's): a segment whose largest timestamp is older than nowMs − delete.retention.ms loses its tombstones. */
+  nowMs: number;
+  /** Exclusive bound: no offset at or above it is cleaned (the high watermark). */
+  upperBoundOffset: number;
+  logger?: Logger;
+}
+
+export interface CompactionResult {
+  /** Segments replaced by a compacted copy. */
+  segmentsCleaned: number;
+  /** Segments deleted because nothing in them survived. */
+  segmentsRemoved: number;
+  /** Data records removed: superseded, tombstones past the horizon, aborted, keyless. */
+  recordsRemoved: number;
+  /** Bytes of the cleanable segments before this run. */
+  bytesBefore: number;
+  /** Bytes of the same segments after it. */
+  bytesAfter: number;
+  /** The cleaner checkpoint after this run: every offset below it has been cleaned. */
+  cleanerCheckpoint: number;
+  /** min(active segment base, first unstable offset, upperBoundOffset): nothing at or above was touched. */
+  firstUncleanableOffset: number;
+}
+
+interface CompactionPlan {
+  /** The cleanable segments, oldest first, with their sizes when planned. */
+  segments: LogSegment[];
+  sizes: number[];
+  /** The first segment not cleaned; while it is in the log, no truncation reached the cleaned range. */
+  boundary: LogSegment;
+  /** End of the cleaned range (boundary's base offset). */
+  cleanEnd: number;
+  /** Start of the dirty range. */
+  dirtyStart: number;
+  firstUncleanableOffset: number;
+}
+
+interface CleanedCopy {
+  path: string;
+  size: number;
+  recordsRemoved: number;
+}
+
+const running = new WeakSet<PartitionLog>();
+
+/** Compacts the log once (see the module header). */
+export async function compactLog(log: PartitionLog, options: CompactionOptions): Promise<CompactionResult> {
+  // Rebuilding indexes of a segment with offset gaps needs the compact segment options.
+  if (!log.config.cleanupPolicy.includes('compact')) throw new Error(`log ${log.dir} has cleanup.policy=${log.config.cleanupPolicy}; compaction needs compact`);
+  if (running.has(log)) throw new Error(`a compaction of ${log.dir} is already running`);
+  running.add(log);
+  try {
+    return await runCompaction(log, options, (options.logger ?? silentLogger).child({ component: 'LogCleaner', dir: log.dir }));
+  } finally {
+    running.delete(log);
+  }
+}
+
+async function runCompaction(log: PartitionLog, options: CompactionOptions, logger: Logger): Promise<CompactionResult> {
+  const plan = await log.exclusive(async () => planCompaction(log, options.upperBoundOffset));
+  const result: CompactionResult = {
+    segmentsCleaned: 0,
+    segmentsRemoved: 0,
+    recordsRemoved: 0,
+    bytesBefore: 0,
+    bytesAfter: 0,
+    cleanerCheckpoint: log.cleanerCheckpoint,
+    firstUncleanableOffset: plan.firstUncleanableOffset,
+  };
+  const first = plan.segments[0];
+  if (!first) return result;
+
+  const aborted = new AbortedTransactions(log.abortedTransactions(first.baseOffset, plan.cleanEnd));
+  const offsetMap = await buildOffsetMap(plan, aborted);
+  for (const [i, segment] of plan.segments.entries()) {
+    const size = plan.sizes[i] as number;
+    const segmentEnd = plan.segments[i + 1]?.baseOffset ?? plan.cleanEnd;
+    const horizonMs = options.nowMs - log.config.deleteRetentionMs;
+    const rules: CleaningRules = {
+      offsetMap,
+      aborted,
+      dropTombstones: segment.largestTimestamp(await segment.lastModifiedMs()) < horizonMs,
+      keepEmptyHeader: (view: RecordBatchView) => view.producerId >= 0 && log.producerState(view.producerId)?.batches.at(-1)?.lastOffset === view.lastOffset,
+    };
+    // A segment cleaned before can only change through newer keys or expiring tombstones.
+    const cleanedBefore = segmentEnd <= plan.dirtyStart;
+    const copy = cleanedBefore && offsetMap.size === 0 && !rules.dropTombstones ? undefined : await writeCleanedCopy(segment, size, rules);
+    if (!copy) {
+      result.bytesBefore += size;
+      result.bytesAfter += size;
+      continue;
+    }
+    const outcome = await installCopy(log, plan, segment, size, copy);
+    if (outcome === 'aborted') {
+      logger.warn({ cleanEnd: plan.cleanEnd }, 'the log was truncated into the range being compacted; stopping this run');
+      return result;
+    }
+    if (outcome === 'skipped') continue;
+    result.bytesBefore += size;
+    result.bytesAfter += outcome === 'removed' ? 0 : copy.size;
+    result.recordsRemoved += copy.recordsRemoved;
+    if (outcome === 'removed') result.segmentsRemoved++;
+    else result.segmentsCleaned++;
+  }
+
+  await log.exclusive(async () => {
+    if (!log.segments.includes(plan.boundary) || log.cleanerCheckpoint >= plan.cleanEnd) return;
+    log.cleanerCheckpoint = plan.cleanEnd;
+    await log.writeCheckpoint();
+  });
+  result.cleanerCheckpoint = log.cleanerCheckpoint;
+  logger.info({ ...result }, 'compacted');
+  return result;
+}
+
+/** Step 1; runs under the writer lock so segments, producer state and the active segment agree. */
+function planCompaction(log: PartitionLog, upperBoundOffset: number): CompactionPlan {
+  const segments = log.segments;
+  const firstUncleanableOffset = Math.min(log.activeSegment.baseOffset, log.firstUnstableOffset() ?? Number.MAX_SAFE_INTEGER, upperBoundOffset);
+  let count = 0;
+  while (count < segments.length - 1 && (segments[count + 1] as LogSegment).baseOffset <= firstUncleanableOffset) count++;
+  const cleanable = segments.slice(0, count);
+  const boundary = segments[count] as LogSegment;
+  return {
+    segments: cleanable,
+    sizes: cleanable.map((segment) => segment.size),
+    boundary,
+    cleanEnd: boundary.baseOffset,
+    dirtyStart: Math.max(log.cleanerCheckpoint, (segments[0] as LogSegment).baseOffset),
+    firstUncleanableOffset,
+  };
+}
+
+/** Step 2: key → latest offset over [dirtyStart, cleanEnd). */
+async function buildOffsetMap(plan: CompactionPlan, aborted: AbortedTransactions): Promise<OffsetMap> {
+  const map = new OffsetMap();
+  for (const [i, segment] of plan.segments.entries()) {
+    if ((plan.segments[i + 1]?.baseOffset ?? plan.cleanEnd) <= plan.dirtyStart) continue;
+    for await (const { view } of readSegmentBatches(segmentPaths(segment.dir, segment.baseOffset).log, plan.sizes[i] as number)) {
+      addToOffsetMap(map, view, aborted, plan.dirtyStart, plan.cleanEnd);
+    }
+  }
+  return map;
+}
+
+/**
+ * Step 3a: writes and fsyncs `<base>.log.cleaned` when the rules change anything; undefined when
+ * every batch is kept as it is (nothing written). Batches kept whole are copied byte-for-byte.
+ */
+async function writeCleanedCopy(segment: LogSegment, size: number, rules: CleaningRules): Promise<CleanedCopy | undefined> {
+  const logPath = segmentPaths(segment.dir, segment.baseOffset).log;
+  const cleanedPath = logPath + CLEANED_SUFFIX;
+  let writer: CleanedSegmentWriter | undefined;
+  let unchangedUntil = 0;
+  let recordsRemoved = 0;
+  try {
+    for await (const { view, position } of readSegmentBatches(logPath, size)) {
+      const decision = decideBatch(view, rules);
+      if (decision.kind === 'keep') {
+        if (writer) await writer.write(view.bytes());
+        else unchangedUntil = position + view.sizeInBytes;
+        continue;
+      }
+      recordsRemoved += decision.recordsRemoved;
+      if (!writer) {
+        writer = await CleanedSegmentWriter.create(cleanedPath);
+        await writer.copyRange(logPath, 0, unchangedUntil);
+      }
+      if (decision.kind === 'rewrite') await writer.write(decision.bytes);
+    }
+    if (!writer) return undefined;
+    await writer.finish();
+    return { path: cleanedPath, size: writer.size, recordsRemoved };
+  } catch (error) {
+    await writer?.discard();
+    throw error;
+  }
+}
+
+/** Step 3b, under the writer lock: the swap protocol (module header). */
+function installCopy(log: PartitionLog, plan: CompactionPlan, segment: LogSegment, size: number, copy: CleanedCopy): Promise<'installed' | 'removed' | 'skipped' | 'aborted'> {
+  return log.exclusive(async () => {
+    if (!log.segments.includes(plan.boundary)) {
+      await rm(copy.path, { force: true });
+      return 'aborted';
+    }
+    const index = log.segments.indexOf(segment);
+    if (index < 0 || segment === log.activeSegment || segment.size !== size) {
+      await rm(copy.path, { force: true });
+      return 'skipped';
+    }
+    if (copy.size === 0 && index > 0) {
+      await rm(copy.path, { force: true });
+      await segment.delete();
+      log.segments.splice(index, 1);
+      return 'removed';
+    }
+    const logPath = segmentPaths(log.dir, segment.baseOffset).log;
+    const swapPath = logPath + SWAP_SUFFIX;
+    await rename(copy.path, swapPath);
+    await syncDirectory(log.dir);
+    // The rebuilt txn index would be empty: the cleaned copy keeps every marker, so keep every entry.
+    const abortedTxns = [...segment.txnIndex.all];
+    await segment.delete();
+    await rename(swapPath, logPath);
+    await syncDirectory(log.dir);
+    const { segment: replacement, recovered } = await LogSegment.open(log.dir, segment.baseOffset, segmentOptions(log.config), false);
+    if (recovered && (recovered.truncatedBytes > 0 || recovered.end.kind !== 'end')) {
+      throw new Error(`the compacted copy of segment ${segment.baseOffset} in ${log.dir} failed validation (${recovered.end.kind})`);
+    }
+    for (const txn of abortedTxns) replacement.txnIndex.append(txn);
+    await replacement.onBecomeInactive();
+    log.segments[index] = replacement;
+    return 'installed';
+  });
+}
