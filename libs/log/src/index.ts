@@ -12,3 +12,4 @@ export type { ProducerEntry, BatchMetadata } from './producer-state.js';
 export type { AbortedTxn } from './txn-index.js';
 export { planRetention, type RetentionPlan, type RetentionPolicy, type RetentionSegment } from './log-retention.js';
 export { applyRetention, startMaintenance, type MaintenanceHooks } from './log-maintenance.js';
+export { compactLog, cleanableDirtyRatio, type CompactionResult, type CompactionOptions } from './log-cleaner.js';

@@ -89,6 +89,28 @@ interface CleanedCopy {
 }
 
 const running = new WeakSet<PartitionLog>();
+/**
+ * Segments already cleaned with their tombstones past the horizon and nothing left to drop: with
+ * no new dirty data they cannot change, so later runs skip them instead of re-reading them.
+ * In memory only (after a restart each such segment is read once more).
+ */
+const settled = new WeakSet<LogSegment>();
+
+/**
+ * Dirty bytes / cleanable bytes (spec §12 min.cleanable.dirty.ratio): how much of the cleanable
+ * part of the log has not been cleaned yet, by whole segments. 0 when nothing is cleanable.
+ * A scheduler compacts when this reaches the topic's ratio (or tombstones are due).
+ */
+export function cleanableDirtyRatio(log: PartitionLog, upperBoundOffset: number): number {
+  const plan = planCompaction(log, upperBoundOffset);
+  let total = 0;
+  let dirty = 0;
+  for (const [i, segment] of plan.segments.entries()) {
+    total += segment.size;
+    if ((plan.segments[i + 1]?.baseOffset ?? plan.cleanEnd) > plan.dirtyStart) dirty += segment.size;
+  }
+  return total === 0 ? 0 : dirty / total;
+}
 
 /** Compacts the log once (see the module header). */
 export async function compactLog(log: PartitionLog, options: CompactionOptions): Promise<CompactionResult> {
@@ -119,10 +141,10 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
 
   const aborted = new AbortedTransactions(log.abortedTransactions(first.baseOffset, plan.cleanEnd));
   const offsetMap = await buildOffsetMap(plan, aborted);
+  const horizonMs = options.nowMs - log.config.deleteRetentionMs;
   for (const [i, segment] of plan.segments.entries()) {
     const size = plan.sizes[i] as number;
     const segmentEnd = plan.segments[i + 1]?.baseOffset ?? plan.cleanEnd;
-    const horizonMs = options.nowMs - log.config.deleteRetentionMs;
     const rules: CleaningRules = {
       offsetMap,
       aborted,
@@ -130,14 +152,15 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
       keepEmptyHeader: (view: RecordBatchView) => view.producerId >= 0 && log.producerState(view.producerId)?.batches.at(-1)?.lastOffset === view.lastOffset,
     };
     // A segment cleaned before can only change through newer keys or expiring tombstones.
-    const cleanedBefore = segmentEnd <= plan.dirtyStart;
-    const copy = cleanedBefore && offsetMap.size === 0 && !rules.dropTombstones ? undefined : await writeCleanedCopy(segment, size, rules);
+    const unchangeable = segmentEnd <= plan.dirtyStart && offsetMap.size === 0 && (!rules.dropTombstones || settled.has(segment));
+    const copy = unchangeable ? undefined : await writeCleanedCopy(segment, size, rules);
     if (!copy) {
+      if (rules.dropTombstones) settled.add(segment);
       result.bytesBefore += size;
       result.bytesAfter += size;
       continue;
     }
-    const outcome = await installCopy(log, plan, segment, size, copy);
+    const outcome = await installCopy(log, plan, segment, size, copy, rules.dropTombstones);
     if (outcome === 'aborted') {
       logger.warn({ cleanEnd: plan.cleanEnd }, 'the log was truncated into the range being compacted; stopping this run');
       return result;
@@ -156,7 +179,8 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
     await log.writeCheckpoint();
   });
   result.cleanerCheckpoint = log.cleanerCheckpoint;
-  logger.info({ ...result }, 'compacted');
+  if (result.segmentsCleaned + result.segmentsRemoved > 0) logger.info({ ...result }, 'compacted');
+  else logger.debug({ ...result }, 'nothing to compact');
   return result;
 }
 
@@ -225,7 +249,14 @@ async function writeCleanedCopy(segment: LogSegment, size: number, rules: Cleani
 }
 
 /** Step 3b, under the writer lock: the swap protocol (module header). */
-function installCopy(log: PartitionLog, plan: CompactionPlan, segment: LogSegment, size: number, copy: CleanedCopy): Promise<'installed' | 'removed' | 'skipped' | 'aborted'> {
+function installCopy(
+  log: PartitionLog,
+  plan: CompactionPlan,
+  segment: LogSegment,
+  size: number,
+  copy: CleanedCopy,
+  tombstonesDropped: boolean,
+): Promise<'installed' | 'removed' | 'skipped' | 'aborted'> {
   return log.exclusive(async () => {
     if (!log.segments.includes(plan.boundary)) {
       await rm(copy.path, { force: true });
@@ -238,18 +269,19 @@ function installCopy(log: PartitionLog, plan: CompactionPlan, segment: LogSegmen
     }
     if (copy.size === 0 && index > 0) {
       await rm(copy.path, { force: true });
-      await segment.delete();
       log.segments.splice(index, 1);
+      await segment.delete();
       return 'removed';
     }
-    const logPath = segmentPaths(log.dir, segment.baseOffset).log;
-    const swapPath = logPath + SWAP_SUFFIX;
+    const paths = segmentPaths(log.dir, segment.baseOffset);
+    const swapPath = paths.log + SWAP_SUFFIX;
     await rename(copy.path, swapPath);
     await syncDirectory(log.dir);
     // The rebuilt txn index would be empty: the cleaned copy keeps every marker, so keep every entry.
     const abortedTxns = [...segment.txnIndex.all];
-    await segment.delete();
-    await rename(swapPath, logPath);
+    // Replace the file under reads in flight: they keep the old inode through the open handle.
+    await Promise.all([rm(paths.index, { force: true }), rm(paths.timeIndex, { force: true }), rm(paths.txnIndex, { force: true })]);
+    await rename(swapPath, paths.log);
     await syncDirectory(log.dir);
     const { segment: replacement, recovered } = await LogSegment.open(log.dir, segment.baseOffset, segmentOptions(log.config), false);
     if (recovered && (recovered.truncatedBytes > 0 || recovered.end.kind !== 'end')) {
@@ -258,6 +290,8 @@ function installCopy(log: PartitionLog, plan: CompactionPlan, segment: LogSegmen
     for (const txn of abortedTxns) replacement.txnIndex.append(txn);
     await replacement.onBecomeInactive();
     log.segments[index] = replacement;
+    await segment.release();
+    if (tombstonesDropped) settled.add(replacement);
     return 'installed';
   });
 }

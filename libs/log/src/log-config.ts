@@ -25,6 +25,8 @@ export interface LogConfig {
   cleanupPolicy: CleanupPolicy;
   /** How long compaction keeps a tombstone (null value) after the segment holding it was cleaned. */
   deleteRetentionMs: number;
+  /** Compaction runs when at least this share of the cleanable log is dirty (not yet compacted). */
+  minCleanableDirtyRatio: number;
   /** fsync after this many messages (records) since the last fsync; 1 = every append. */
   flushMessages: number;
   /** fsync when the oldest unflushed append is this old. */
@@ -47,6 +49,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   retentionBytes: -1,
   cleanupPolicy: 'delete',
   deleteRetentionMs: 86_400_000,
+  minCleanableDirtyRatio: 0.5,
   flushMessages: Number.MAX_SAFE_INTEGER,
   flushMs: 1000,
   maxMessageBytes: 1_048_588,

@@ -8,11 +8,12 @@ import type { Clock, Logger, TimerHandle } from '@samsa/common';
 import type { LogSegment } from './log-segment.js';
 import { planRetention, type RetentionPlan } from './log-retention.js';
 import type { PartitionLog } from './partition-log.js';
+import { cleanableDirtyRatio, compactLog } from './log-cleaner.js';
 
 export interface MaintenanceHooks {
   /** Exclusive upper bound for deletion and compaction; default: the log end offset. */
   highWatermark?: () => number;
-  /** Compaction, run when the cleanup policy includes compact. */
+  /** Replaces the default compaction (compactLog when the dirty ratio reaches min.cleanable.dirty.ratio). */
   compact?: (log: PartitionLog, options: { nowMs: number; upperBoundOffset: number }) => Promise<unknown>;
 }
 
@@ -38,6 +39,12 @@ export async function applyRetention(log: PartitionLog, nowMs: number, highWater
   return plan;
 }
 
+/** Compacts when enough of the cleanable log is dirty (Kafka's min.cleanable.dirty.ratio). */
+async function compactWhenDirty(log: PartitionLog, options: { nowMs: number; upperBoundOffset: number }): Promise<unknown> {
+  if ((await cleanableDirtyRatio(log, options.upperBoundOffset)) < log.config.minCleanableDirtyRatio) return undefined;
+  return compactLog(log, options);
+}
+
 /** Starts the periodic upkeep; `stop` cancels it (and waits for a run in progress). */
 export function startMaintenance(log: PartitionLog, clock: Clock, logger: Logger, hooks: MaintenanceHooks = {}): { stop(): Promise<void> } {
   let timer: TimerHandle | undefined;
@@ -49,7 +56,7 @@ export function startMaintenance(log: PartitionLog, clock: Clock, logger: Logger
     const highWatermark = Math.min(hooks.highWatermark?.() ?? log.logEndOffset, log.logEndOffset);
     const plan = await applyRetention(log, nowMs, highWatermark);
     if (plan.count > 0) logger.info({ deletedSegments: plan.count, reason: plan.reason, logStartOffset: log.logStartOffset }, 'retention deleted segments');
-    if (hooks.compact && log.config.cleanupPolicy.includes('compact')) await hooks.compact(log, { nowMs, upperBoundOffset: highWatermark });
+    if (log.config.cleanupPolicy.includes('compact')) await (hooks.compact ?? compactWhenDirty)(log, { nowMs, upperBoundOffset: highWatermark });
     const expired = log.producers.removeExpired(nowMs, log.config.producerIdExpirationMs);
     if (expired > 0) logger.debug({ expired }, 'expired idle producer state');
   };

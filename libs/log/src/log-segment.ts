@@ -406,6 +406,12 @@ export class LogSegment {
     await this.handle.close();
   }
 
+  /** Closes the file once reads in flight finish, leaving the files in place (a compacted copy replaced them). */
+  async release(): Promise<void> {
+    await this.idle();
+    await this.handle.close();
+  }
+
   /** Closes and removes every file of the segment. */
   async delete(): Promise<void> {
     await this.idle();

@@ -173,10 +173,14 @@ export class PartitionLog implements LogStore {
 
   // ---------------------------------------------------------------- flushing
 
-  /** fsyncs everything appended so far. */
+  /** fsyncs everything appended so far and checkpoints the recovery point. */
   async flush(): Promise<void> {
     await this.flushTo(this.logEndOffset);
-    await this.writeCheckpoint();
+    await this.writes.run(() => this.writeCheckpoint());
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
   }
 
   /** Resolves once every offset below `offset` is on disk; concurrent callers share fsyncs. */
@@ -213,11 +217,14 @@ export class PartitionLog implements LogStore {
     const maxOffset = Math.min(options.maxOffset ?? logEndOffset, logEndOffset);
     const empty = { bytes: Buffer.alloc(0), firstOffset: fetchOffset, nextOffset: fetchOffset, logStartOffset: this.start, logEndOffset };
     if (fetchOffset >= maxOffset) return empty;
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const segment = this.segments[i] as LogSegment;
+    // Walk by offset, not by array position: retention or compaction may change the array meanwhile.
+    let segment: LogSegment | undefined = this.segments[this.segmentIndexFor(fetchOffset)];
+    while (segment) {
       const found = await segment.read(fetchOffset, options.maxBytes, maxOffset, options.minOneBatch ?? true, options.buffer);
       if (found) return { ...found, logStartOffset: this.start, logEndOffset };
       if (segment.nextOffset >= maxOffset) break;
+      const base = segment.baseOffset;
+      segment = this.segments.find((candidate) => candidate.baseOffset > base);
     }
     return empty;
   }

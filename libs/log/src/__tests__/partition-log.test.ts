@@ -230,3 +230,20 @@ describe('PartitionLog reads into caller memory', () => {
     }
   });
 });
+
+describe('PartitionLog compaction on a schedule', () => {
+  it('compacts a compacted topic when the retention check fires and enough of it is dirty', async () => {
+    const { startMaintenance } = await import('../log-maintenance.js');
+    const { silentLogger } = await import('@samsa/common');
+    const { keyedBatch } = await import('./log-context.js');
+    const log = await ctx.open({ cleanupPolicy: 'compact', segmentBytes: 1024, retentionCheckIntervalMs: 1_000 });
+    for (let i = 0; i < 30; i++) await log.append(keyedBatch([[`k${i % 3}`, `v${i}`]]), { origin: 'leader' });
+    const maintenance = startMaintenance(log, ctx.clock, silentLogger);
+    ctx.clock.advance(1_000);
+    await maintenance.stop();
+    const remaining = await readAll(log);
+    const active = log.activeSegment.baseOffset;
+    expect(remaining.filter((record) => record.offset < active).length).toBeLessThanOrEqual(3);
+    expect(remaining.at(-1)?.offset).toBe(29);
+  });
+});
