@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
     // 2. sequential reads of one round's worth of data, alternating
     const rawReads: number[] = [];
-    const scratch = Buffer.allocUnsafe(MiB + 64 * 1024);
+    const scratch = Buffer.allocUnsafe(MiB + 128 * 1024);
     const logReads: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       rawReads.push(await timed(async () => {

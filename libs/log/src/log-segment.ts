@@ -54,6 +54,8 @@ export class LogSegment {
   /** Max timestamp of the first batch (segment.ms measures age from it); -1 when unknown. */
   rollingTimestamp = -1;
   private bytesSinceLastIndexEntry = 0;
+  /** Largest append seen (bytes): a read's window covers the skip from an index entry to its target. */
+  private largestAppendBytes = 0;
   private readsInFlight = 0;
   private readsDrained: (() => void) | undefined;
 
@@ -135,6 +137,7 @@ export class LogSegment {
       if (position === 0 && at === 0) this.rollingTimestamp = view.maxTimestamp;
       this.nextOffset = view.nextOffset;
       this.observeTimestamp(view.maxTimestamp, view.lastOffset);
+      this.largestAppendBytes = Math.max(this.largestAppendBytes, view.sizeInBytes);
       position = at + view.sizeInBytes;
     });
     this.bytesSinceLastIndexEntry = this.size - (last?.value ?? 0);
@@ -170,6 +173,7 @@ export class LogSegment {
       }
       this.observeTimestamp(view.maxTimestamp, view.lastOffset);
       this.nextOffset = view.nextOffset;
+      this.largestAppendBytes = Math.max(this.largestAppendBytes, view.sizeInBytes);
       onBatch(view);
     });
     const truncatedBytes = this.size - result.validBytes;
@@ -213,6 +217,7 @@ export class LogSegment {
       this.bytesSinceLastIndexEntry = 0;
     }
     this.bytesSinceLastIndexEntry += bytes.length;
+    this.largestAppendBytes = Math.max(this.largestAppendBytes, bytes.length);
     this.size = position + bytes.length;
     this.nextOffset = info.largestOffset + 1;
   }
@@ -242,7 +247,7 @@ export class LogSegment {
         if (at + HEADER_PEEK > window.length) {
           windowStart += at;
           at = 0;
-          window = await readAt(this.handle, windowStart, Math.min(end - windowStart, maxBytes + this.options.indexIntervalBytes + HEADER_PEEK), scratch);
+          window = await readAt(this.handle, windowStart, Math.min(end - windowStart, this.readWindowBytes(maxBytes)), scratch);
           if (window.length < HEADER_PEEK) return undefined;
         }
         const view = new RecordBatchView(window, at);
@@ -278,6 +283,14 @@ export class LogSegment {
       this.readsInFlight--;
       if (this.readsInFlight === 0) this.readsDrained?.();
     }
+  }
+
+  /**
+   * Bytes to read for a fetch of `maxBytes`: the target batch lies at most one append plus one
+   * index interval of unindexed appends past the index entry, so this usually answers in one read.
+   */
+  readWindowBytes(maxBytes: number): number {
+    return maxBytes + this.options.indexIntervalBytes + 2 * this.largestAppendBytes + HEADER_PEEK;
   }
 
   /** Batch headers from `position` (at most `limit` batches); no CRC check. */

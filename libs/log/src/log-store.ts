@@ -40,7 +40,7 @@ export interface ReadOptions {
   /** Return the first batch even when it is larger than maxBytes (KIP-74). Default true. */
   minOneBatch?: boolean;
   /**
-   * Scratch memory the read may use (it must hold maxBytes plus the index interval): the result
+   * Scratch memory the read may use (best: maxBytes + index interval + 2 × the largest batch): the result
    * then aliases it and is valid until the caller reuses the buffer — for callers that copy the
    * bytes out at once (serializing a response), so the hot path allocates nothing per read.
    */

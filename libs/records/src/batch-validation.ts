@@ -27,6 +27,8 @@ import type { RecordBatchView } from './record-batch-view.js';
 export interface ValidateOptions {
   /** Also decode every record (decompressing if needed). Default true. */
   deep?: boolean;
+  /** The caller already ran probeBatch on this view (iterateBatches does): skip the repeat CRC. */
+  probed?: boolean;
 }
 
 function invalid(message: string): SamsaError {
@@ -35,10 +37,12 @@ function invalid(message: string): SamsaError {
 
 /** Checks a batch a producer sent, before append; throws SamsaError (see the table above). */
 export function validateBatchForAppend(view: RecordBatchView, options: ValidateOptions = {}): void {
-  const probe = probeBatch(view.buffer, view.position);
-  if (probe.kind === 'corrupt') throw probe.error;
-  if (probe.kind === 'incomplete') {
-    throw new SamsaError(ErrorCode.CORRUPT_MESSAGE, `Truncated record batch: ${probe.availableBytes} of ${probe.neededBytes} bytes present`);
+  if (!options.probed) {
+    const probe = probeBatch(view.buffer, view.position);
+    if (probe.kind === 'corrupt') throw probe.error;
+    if (probe.kind === 'incomplete') {
+      throw new SamsaError(ErrorCode.CORRUPT_MESSAGE, `Truncated record batch: ${probe.availableBytes} of ${probe.neededBytes} bytes present`);
+    }
   }
   // Reading the int64 fields checks they are exact.
   void view.baseOffset;
