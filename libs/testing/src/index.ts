@@ -4,3 +4,4 @@ export { checkHealth, listServicesByReflection, callStatus } from './grpc-probes
 export { httpGet } from './http-probe.js';
 export { makeTempDir } from './temp-dir.js';
 export { describeServiceContract, type ServiceContractOptions } from './service-contract.js';
+export { startEtcd, reserveFreePorts, type StartEtcdOptions, type EtcdCluster, type EtcdMember } from './start-etcd.js';
