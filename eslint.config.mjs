@@ -8,14 +8,15 @@ import nx from '@nx/eslint-plugin';
 export const depConstraints = [
   // Layers: proto (generated) ← util (common) ← domain ← runtime / client ← app; testing on top.
   { sourceTag: 'type:proto', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:proto', 'type:util'], bannedExternalImports: ['@grpc/grpc-js', 'pino', 'prom-client'] },
+  // type:testing is allowed everywhere for tests; production files may not import it (see below).
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:testing'], bannedExternalImports: ['@grpc/grpc-js', 'pino', 'prom-client'] },
   {
     sourceTag: 'type:domain',
-    onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain'],
+    onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain', 'type:testing'],
     bannedExternalImports: ['@grpc/grpc-js', '@grpc/*', 'grpc-health-check', 'pino', 'prom-client'],
   },
-  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain', 'type:runtime'] },
-  { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain', 'type:client'] },
+  { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain', 'type:runtime', 'type:testing'] },
+  { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain', 'type:client', 'type:testing'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:proto', 'type:util', 'type:domain', 'type:runtime', 'type:client', 'type:testing'] },
   { sourceTag: 'type:testing', notDependOnLibsWithTags: ['type:app'] },
   // Scopes: what runs where. The client ships to users and never carries server code.

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DEV_SERVICES = [
@@ -24,6 +25,8 @@ export interface DevClusterOptions {
   /** gRPC port of the storage node; the others follow it. 0 gives every service a free port. */
   basePort: number;
   logLevel: string;
+  /** Directory for the services' data (the controller's metadata store lives in <dataDir>/controller). */
+  dataDir: string;
 }
 
 interface Running {
@@ -40,6 +43,7 @@ export function runDevCluster(options: DevClusterOptions, out: NodeJS.WritableSt
     const entry = fileURLToPath(new URL(`../../${name}/dist/main.js`, import.meta.url));
     const args = ['--host', options.host, '--grpc-port', port(portOffset), '--admin-host', options.host];
     args.push('--admin-port', port(portOffset + ADMIN_PORT_DISTANCE), '--log-level', options.logLevel);
+    if (name === 'controller') args.push('--data-dir', join(options.dataDir, 'controller'));
     const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     return { name, child };
   });

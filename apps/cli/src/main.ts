@@ -17,7 +17,8 @@ program
   .option('--host <host>', 'interface every service listens on', '127.0.0.1')
   .option('--base-port <port>', 'gRPC port of the storage node; controller +1, group coordinator +2, transaction coordinator +3, admin ports +100; 0 = free ports', port, 9092)
   .option('--log-level <level>', 'log level of the services', 'info')
-  .action(async (options: { host: string; basePort: number; logLevel: string }) => {
+  .option('--data-dir <dir>', 'where the services keep their data', './data')
+  .action(async (options: { host: string; basePort: number; logLevel: string; dataDir: string }) => {
     process.exitCode = await runDevCluster(options);
   });
 

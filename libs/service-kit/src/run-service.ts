@@ -23,6 +23,8 @@ export interface ServiceParts {
   bindings: readonly ServiceBinding[];
   readiness?: () => Readiness;
   onShutdown?: () => Promise<void>;
+  /** Runs once the servers listen (bound ports known), before READY is logged. */
+  afterStart?: (ports: { grpcPort: number; adminPort: number }) => Promise<void> | void;
 }
 
 export async function runService<S extends ConfigSchema>(
@@ -34,8 +36,8 @@ export async function runService<S extends ConfigSchema>(
   const logger = createRootLogger(name, config.logLevel);
   const metrics = createServiceMetrics(name);
   try {
-    const parts = await build({ config, logger, metrics, clock: systemClock });
-    return await startService({ name, config, logger, metrics, ...parts });
+    const { afterStart, ...parts } = await build({ config, logger, metrics, clock: systemClock });
+    return await startService({ name, config, logger, metrics, ...parts, ...(afterStart ? { beforeReady: afterStart } : {}) });
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
     process.exit(1);

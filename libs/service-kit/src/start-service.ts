@@ -21,6 +21,8 @@ export interface StartServiceOptions {
   readiness?: () => Readiness;
   /** App-specific shutdown steps, run after gRPC has drained (flush logs, leave the cluster...). */
   onShutdown?: () => Promise<void>;
+  /** Runs once both servers listen, before the READY line. */
+  beforeReady?: (ports: { grpcPort: number; adminPort: number }) => Promise<void> | void;
 }
 
 export interface RunningService {
@@ -69,6 +71,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     });
   }
 
+  await options.beforeReady?.({ grpcPort: grpcServer.port, adminPort: admin.port });
   logger.info(
     { grpcPort: grpcServer.port, adminPort: admin.port, host: config.host, services: options.bindings.map((b) => b.name) },
     'READY',

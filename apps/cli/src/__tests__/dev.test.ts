@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
-import { checkHealth, spawnService, type SpawnedService } from '@samsa/testing';
+import { checkHealth, makeTempDir, spawnService, type SpawnedService } from '@samsa/testing';
 
 const entry = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const started: SpawnedService[] = [];
+const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(started.splice(0).map((service) => service.stop('SIGKILL')));
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 function isAlive(pid: number): boolean {
@@ -18,8 +20,10 @@ function isAlive(pid: number): boolean {
 }
 
 it('samsa dev starts every service, and SIGTERM stops them all and exits 0', async () => {
-  const dev = spawnService(entry, ['dev', '--base-port', '0']);
+  const dir = await makeTempDir('samsa-dev-');
+  const dev = spawnService(entry, ['dev', '--base-port', '0', '--data-dir', dir.path]);
   started.push(dev);
+  cleanups.push(dir.cleanup);
   const names = ['controller', 'storage-node', 'group-coordinator', 'transaction-coordinator'];
   const readyLines = await Promise.all(names.map((name) => dev.waitForLog((line) => line.msg === 'READY' && line.service === name)));
 

@@ -82,8 +82,10 @@ export class MetadataFeed {
 
   /** Starts a subscription after `fromVersion`; returns the function that ends it. */
   subscribe(fromVersion: number, sink: FeedSink): () => void {
-    if (this.closed) {
-      sink.fail(this.closed);
+    const closed = this.closed;
+    if (closed) {
+      // Asynchronously, so the caller holds the returned function before its sink hears anything.
+      queueMicrotask(() => sink.fail(closed));
       return () => undefined;
     }
     const subscription = new Subscription(sink, this);

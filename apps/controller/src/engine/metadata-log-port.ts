@@ -26,8 +26,12 @@ export interface MetadataLogPort {
 
 /** This controller is not (or no longer) the active one. */
 export class NotControllerError extends SamsaError {
-  constructor(message: string) {
+  /** host:port of the active controller, when known (sent to clients as a trailer). */
+  readonly activeController: string | undefined;
+
+  constructor(message: string, activeController?: string) {
     super(ErrorCode.NOT_CONTROLLER, message);
     this.name = 'NotControllerError';
+    this.activeController = activeController;
   }
 }

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { ErrorCode } from '@samsa/proto';
 import { CompressionType, iterateBatches } from '@samsa/records';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batch, logContext, readAll, recordsOf, type LogContext } from './log-context.js';
+import { silentLogger } from '@samsa/common';
+import { applyRetention, startMaintenance } from '../log-maintenance.js';
+import { batch, keyedBatch, logContext, readAll, recordsOf, type LogContext } from './log-context.js';
 
 let ctx: LogContext;
 beforeEach(async () => (ctx = await logContext()));
@@ -187,8 +189,6 @@ describe('PartitionLog truncation and deletion', () => {
 
 describe('PartitionLog retention on a schedule', () => {
   it('deletes expired segments when the retention check fires, keeping a usable active segment', async () => {
-    const { startMaintenance } = await import('../log-maintenance.js');
-    const { silentLogger } = await import('@samsa/common');
     const log = await ctx.open({ segmentBytes: 2048, retentionMs: 60_000, retentionCheckIntervalMs: 1_000 });
     const base = ctx.clock.nowMs();
     for (let i = 0; i < 20; i++) await log.append(batch(2, { valueBytes: 100, timestamp: base + i }), { origin: 'leader' });
@@ -207,7 +207,6 @@ describe('PartitionLog retention on a schedule', () => {
   });
 
   it('keeps the log within retention.bytes', async () => {
-    const { applyRetention } = await import('../log-maintenance.js');
     const log = await ctx.open({ segmentBytes: 2048, retentionBytes: 4096 });
     for (let i = 0; i < 40; i++) await log.append(batch(2, { valueBytes: 100 }), { origin: 'leader' });
     await applyRetention(log, ctx.clock.nowMs(), log.logEndOffset);
@@ -233,9 +232,6 @@ describe('PartitionLog reads into caller memory', () => {
 
 describe('PartitionLog compaction on a schedule', () => {
   it('compacts a compacted topic when the retention check fires and enough of it is dirty', async () => {
-    const { startMaintenance } = await import('../log-maintenance.js');
-    const { silentLogger } = await import('@samsa/common');
-    const { keyedBatch } = await import('./log-context.js');
     const log = await ctx.open({ cleanupPolicy: 'compact', segmentBytes: 1024, retentionCheckIntervalMs: 1_000 });
     for (let i = 0; i < 30; i++) await log.append(keyedBatch([[`k${i % 3}`, `v${i}`]]), { origin: 'leader' });
     const maintenance = startMaintenance(log, ctx.clock, silentLogger);
