@@ -1,9 +1,22 @@
 /**
- * Configuration keys of the storage-node (flags, SAMSA_* environment, optional JSON file; see
- * `node apps/storage-node/dist/main.js --help`). Keys of its own arrive with the issues that use them.
+ * Configuration keys of the storage node (flags, SAMSA_* environment, optional JSON file; see
+ * `node apps/storage-node/dist/main.js --help`). Kafka's names, camelCased, units in the name.
  */
+import { intKey, stringKey } from '@samsa/common';
 import { serviceConfigKeys } from '@samsa/service-kit';
+
+const ms = (doc: string, value: number, min = 1) => intKey({ doc, default: value, unit: 'ms', min, max: 86_400_000 });
 
 export const storageNodeConfigSchema = {
   ...serviceConfigKeys({ grpcPort: 9092, adminPort: 9192 }),
+  nodeId: intKey({ doc: 'node.id: this storage node id, unique in the cluster', default: 1, min: 0, max: 2_147_483_647 }),
+  dataDir: stringKey({ doc: 'log.dirs: where partition logs live', default: './data/storage-node', nonEmpty: true }),
+  controllerAddress: stringKey({ doc: 'host:port of the controller', default: '127.0.0.1:9093', nonEmpty: true }),
+  rack: stringKey({ doc: 'broker.rack: failure domain used to spread replicas', default: '' }),
+  advertisedHost: stringKey({ doc: 'Host clients and other nodes use to reach this node; empty = the listen host', default: '' }),
+  replicaLagTimeMaxMs: ms('replica.lag.time.max.ms: a follower not caught up for this long leaves the ISR', 30_000),
+  replicaFetchWaitMaxMs: ms('replica.fetch.wait.max.ms: long-poll wait of follower fetches', 500),
+  replicaFetchMaxBytes: intKey({ doc: 'replica.fetch.max.bytes: per-partition bytes per follower fetch', default: 1_048_576, unit: 'bytes', min: 1024, max: 64 * 1_048_576 }),
+  isrCheckIntervalMs: ms('How often leaders check their followers for ISR changes', 250),
+  controlledShutdownTimeoutMs: ms('How long SIGTERM waits for leadership to move away before stopping', 30_000),
 };

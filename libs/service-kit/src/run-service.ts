@@ -23,6 +23,8 @@ export interface ServiceParts {
   bindings: readonly ServiceBinding[];
   readiness?: () => Readiness;
   onShutdown?: () => Promise<void>;
+  /** Runs first on shutdown, while the service still serves. */
+  beforeShutdown?: () => Promise<void>;
   /** Runs once the servers listen (bound ports known), before READY is logged. */
   afterStart?: (ports: { grpcPort: number; adminPort: number }) => Promise<void> | void;
 }

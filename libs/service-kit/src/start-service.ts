@@ -19,6 +19,8 @@ export interface StartServiceOptions {
   bindings: readonly ServiceBinding[];
   /** Extra readiness condition (e.g. "registered with the controller"); default always ready. */
   readiness?: () => Readiness;
+  /** Runs first on shutdown, while still serving (e.g. move leadership away: controlled shutdown). */
+  beforeShutdown?: () => Promise<void>;
   /** App-specific shutdown steps, run after gRPC has drained (flush logs, leave the cluster...). */
   onShutdown?: () => Promise<void>;
   /** Runs once both servers listen, before the READY line. */
@@ -45,6 +47,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     stopped ??= (async () => {
       stopping = true;
       logger.info({ shutdownTimeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+      await options.beforeShutdown?.().catch((error: unknown) => logger.error({ err: error }, 'pre-shutdown step failed'));
       const drained = await grpcServer.shutdown(config.shutdownTimeoutMs);
       await options.onShutdown?.();
       await admin.close();

@@ -1,12 +1,77 @@
 /**
- * Transport for samsa.storage.v1.StorageService: decode, call the domain, encode. The handlers arrive with
- * #6; until then every RPC answers UNIMPLEMENTED, the honest state of an unfinished contract.
+ * Transport for samsa.storage.v1.StorageService: decode, call the domain, encode. Record data
+ * stays opaque bytes end to end. ProduceStream answers each tagged request on the same stream as
+ * soon as it completes (acks=0 requests get no answer); FetchStream pushes batches as they arrive.
  */
+import { once } from 'node:events';
 import type { Logger } from '@samsa/common';
 import { storage } from '@samsa/proto';
+import type { Counter } from 'prom-client';
 import { bindService, type ServiceBinding } from '@samsa/service-kit';
+import { fetch, type FetchContext } from '../domain/fetch.js';
+import { runFetchStream } from '../domain/fetch-stream.js';
+import type { MetadataImage } from '@samsa/cluster-metadata';
+import { metadataResponse } from '../domain/metadata-view.js';
+import { deleteRecords, listOffsets, offsetsForLeaderEpoch } from '../domain/offsets.js';
+import { produce } from '../domain/produce.js';
 import { storageNodeErrorStatus } from './error-status.js';
+import { describeLogDirs } from '../domain/log-dirs.js';
+import { writeTxnMarkers } from '../domain/txn-markers.js';
 
-export function storageServiceBinding(logger: Logger): ServiceBinding {
-  return bindService(storage.StorageServiceService, {}, storageNodeErrorStatus, logger.child({ component: 'StorageService' }));
+export interface StorageTransportDeps extends FetchContext {
+  image(): MetadataImage;
+  dataDir: string;
+  metrics: { bytesIn: Counter; bytesOut: Counter };
+}
+
+const appendedBytes = (request: storage.ProduceRequest, topics: storage.ProduceTopicResult[]) =>
+  topics.reduce(
+    (sum, topic, t) => sum + topic.partitions.reduce((bytes, result, p) => bytes + (result.errorCode === 0 ? (request.topics[t]?.partitions[p]?.records.length ?? 0) : 0), 0),
+    0,
+  );
+const fetchedBytes = (topics: storage.FetchTopicData[]) => topics.reduce((sum, topic) => sum + topic.partitions.reduce((bytes, data) => bytes + data.records.length, 0), 0);
+
+export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger): ServiceBinding {
+  return bindService(
+    storage.StorageServiceService,
+    {
+      produce: async (request) => {
+        const topics = await produce(request, deps);
+        deps.metrics.bytesIn.inc(appendedBytes(request, topics));
+        return { topics };
+      },
+      produceStream: async (call) => {
+        const pending = new Set<Promise<void>>();
+        for await (const request of call as AsyncIterable<storage.ProduceStreamRequest>) {
+          const work = produce(request, deps).then((topics) => {
+            deps.metrics.bytesIn.inc(appendedBytes(request, topics));
+            if (request.acks !== 0) call.write({ requestId: request.requestId, topics });
+          });
+          pending.add(work);
+          void work.finally(() => pending.delete(work));
+        }
+        await Promise.all(pending);
+      },
+      fetch: async (request, context) => {
+        const topics = await fetch(request, deps, context.signal);
+        deps.metrics.bytesOut.inc(fetchedBytes(topics));
+        return { topics };
+      },
+      fetchStream: async (request, call, context) => {
+        const write = (response: storage.FetchStreamResponse) => {
+          deps.metrics.bytesOut.inc(fetchedBytes(response.topics));
+          return call.write(response);
+        };
+        await runFetchStream(request, deps, { write, drained: () => once(call, 'drain').then(() => undefined) }, context.signal);
+      },
+      listOffsets: async (request) => ({ topics: await listOffsets(request, deps) }),
+      offsetsForLeaderEpoch: async (request) => ({ topics: await offsetsForLeaderEpoch(request, deps) }),
+      metadata: async (request) => metadataResponse(deps.image(), request, undefined),
+      deleteRecords: async (request) => ({ topics: await deleteRecords(request, deps) }),
+      writeTxnMarkers: async (request) => writeTxnMarkers(request, deps),
+      describeLogDirs: async (request) => describeLogDirs(request, deps, deps.dataDir),
+    },
+    storageNodeErrorStatus,
+    logger.child({ component: 'StorageService' }),
+  );
 }

@@ -1,0 +1,121 @@
+/**
+ * Helpers for storage-node cluster tests: typed unary calls on any grpc-js client, topic creation
+ * through the controller, waiting (on WatchMetadata events) until a topic's partitions have
+ * leaders, and produce/fetch shortcuts with real RecordBatch v2 bytes.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { controller, ErrorCode, storage } from '@samsa/proto';
+import { buildRecordBatch, iterateBatches } from '@samsa/records';
+import type { TestCluster } from '@samsa/testing';
+
+type UnaryTypes<F> = F extends (request: infer Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: infer Res) => void) => grpc.ClientUnaryCall
+  ? { request: Req; response: Res }
+  : never;
+
+/** Calls a unary RPC with a deadline; resolves with the response. */
+export function call<C extends grpc.Client, K extends keyof C>(client: C, method: K, request: UnaryTypes<C[K]>['request'], timeoutMs = 20_000): Promise<UnaryTypes<C[K]>['response']> {
+  return new Promise((resolve, reject) => {
+    const invoke = client[method] as unknown as (request: unknown, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
+    invoke.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response as UnaryTypes<C[K]>['response'])));
+  });
+}
+
+export class Clients {
+  private readonly open: grpc.Client[] = [];
+
+  controller(cluster: TestCluster): controller.ControllerServiceClient {
+    return this.track(new controller.ControllerServiceClient(cluster.controllerAddress, grpc.credentials.createInsecure()));
+  }
+
+  node(cluster: TestCluster, nodeId: number): storage.StorageServiceClient {
+    return this.track(new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20, 'grpc.max_send_message_length': 64 << 20 }));
+  }
+
+  private track<T extends grpc.Client>(client: T): T {
+    this.open.push(client);
+    return client;
+  }
+
+  close(): void {
+    for (const client of this.open.splice(0)) client.close();
+  }
+}
+
+/** Creates a topic and resolves once every partition has a leader, as seen through WatchMetadata. */
+export async function createTopic(client: controller.ControllerServiceClient, name: string, numPartitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<controller.PartitionState[]> {
+  const created = await call(client, 'createTopics', controller.CreateTopicsRequest.fromPartial({
+    topics: [{ name, numPartitions, replicationFactor, configs: Object.entries(configs).map(([key, value]) => ({ name: key, value })) }],
+  }));
+  if (created.topics[0]?.errorCode !== ErrorCode.NONE) throw new Error(`createTopics failed: ${created.topics[0]?.errorMessage}`);
+  return awaitTopicState(client, name, (partitions) => partitions.length === numPartitions && partitions.every((p) => p.leaderId >= 0));
+}
+
+/** Follows WatchMetadata until `accept` holds for the topic's partitions. */
+export function awaitTopicState(client: controller.ControllerServiceClient, name: string, accept: (partitions: controller.PartitionState[]) => boolean, timeoutMs = 20_000): Promise<controller.PartitionState[]> {
+  return new Promise((resolve, reject) => {
+    const stream = client.watchMetadata(controller.WatchMetadataRequest.fromPartial({ fromVersion: 0, subscriberName: 'test' }));
+    const partitions = new Map<number, controller.PartitionState>();
+    const timer = setTimeout(() => finish(new Error(`topic ${name} did not reach the expected state in ${timeoutMs} ms`)), timeoutMs);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      stream.cancel();
+      if (error) reject(error);
+      else resolve([...partitions.values()].sort((a, b) => (a.topicPartition?.partition ?? 0) - (b.topicPartition?.partition ?? 0)));
+    };
+    stream.on('data', (event: controller.WatchMetadataResponse) => {
+      if (event.event?.$case === 'snapshot') {
+        partitions.clear();
+        for (const state of event.event.snapshot.topics.find((t) => t.name === name)?.partitions ?? []) partitions.set(state.topicPartition?.partition ?? -1, state);
+      } else if (event.event?.$case === 'delta' && event.event.delta.payload?.$case === 'partitionChanged') {
+        const state = event.event.delta.payload.partitionChanged.partition;
+        if (state?.topicPartition?.topic === name) partitions.set(state.topicPartition.partition, state);
+      }
+      const list = [...partitions.values()];
+      if (list.length > 0 && accept(list)) finish();
+    });
+    stream.on('error', (error: grpc.ServiceError) => {
+      if (error.code !== grpc.status.CANCELLED) finish(error);
+    });
+  });
+}
+
+/**
+ * Resolves once `client`'s node acts as leader of the partition (ListOffsets answers NONE): the
+ * node applies metadata asynchronously, so a test's first produce must not race it. Bounded.
+ */
+export async function awaitLeader(client: storage.StorageServiceClient, topic: string, partition: number, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await call(client, 'listOffsets', storage.ListOffsetsRequest.fromPartial({ replicaId: -1, topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, timestampMs: -1 }] }] })).catch(() => undefined);
+    if (response?.topics[0]?.partitions[0]?.errorCode === ErrorCode.NONE) return;
+    if (Date.now() > deadline) throw new Error(`${topic}-${partition} has no serving leader after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function records(count: number, prefix = 'v', producer?: { id: number; epoch: number; sequence: number }): Buffer {
+  return buildRecordBatch(
+    Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: `${prefix}-${i}`, timestamp: Date.now() })),
+    producer ? { producerId: producer.id, producerEpoch: producer.epoch, baseSequence: producer.sequence } : {},
+  );
+}
+
+export async function produce(client: storage.StorageServiceClient, topic: string, partition: number, batch: Buffer, acks = -1): Promise<storage.ProducePartitionResult> {
+  const response = await call(client, 'produce', storage.ProduceRequest.fromPartial({ acks, timeoutMs: 10_000, topics: [{ topic, partitions: [{ partition, records: batch }] }] }));
+  return response.topics[0]?.partitions[0] as storage.ProducePartitionResult;
+}
+
+export async function fetchOnce(client: storage.StorageServiceClient, topic: string, partition: number, fetchOffset: number, maxWaitMs = 0): Promise<storage.FetchPartitionData> {
+  const response = await call(client, 'fetch', storage.FetchRequest.fromPartial({ replicaId: -1, maxWaitMs, minBytes: 1, maxBytes: 1 << 20, topics: [{ topic, partitions: [{ partition, fetchOffset, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 1 << 20 }] }] }), maxWaitMs + 20_000);
+  return response.topics[0]?.partitions[0] as storage.FetchPartitionData;
+}
+
+/** Values of every record in fetched bytes from `fromOffset` on, with offsets. */
+export function valuesOf(bytes: Buffer, fromOffset = 0): Array<{ offset: number; value: string }> {
+  const out: Array<{ offset: number; value: string }> = [];
+  for (const batch of iterateBatches(bytes)) {
+    if (batch.isControl) continue;
+    for (const record of batch.records()) if (record.offset >= fromOffset) out.push({ offset: record.offset, value: record.value?.toString() ?? '' });
+  }
+  return out;
+}

@@ -1,0 +1,38 @@
+/**
+ * Partition logs on this node's data directory: `<dataDir>/<topic>-<partition>/`, each a
+ * PartitionLog with its retention/compaction upkeep running on the node's clock.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock, Logger } from '@samsa/common';
+import { PartitionLog, startMaintenance, type LogStore } from '@samsa/log';
+import type { AssignedPartition, LogOpener } from '../domain/replica-manager.js';
+
+export class FileLogOpener implements LogOpener {
+  private readonly upkeep = new Map<LogStore, { stop(): Promise<void> }>();
+
+  constructor(
+    private readonly dataDir: string,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  async open(assignment: AssignedPartition, highWatermark: () => number): Promise<LogStore> {
+    const dir = join(this.dataDir, `${assignment.topic}-${assignment.state.topicPartition?.partition ?? 0}`);
+    await mkdir(dir, { recursive: true });
+    const log = await PartitionLog.open({ dir, config: assignment.settings.log, clock: this.clock, logger: this.logger });
+    this.upkeep.set(log, startMaintenance(log, this.clock, this.logger.child({ component: 'LogMaintenance', dir }), { highWatermark }));
+    return log;
+  }
+
+  async close(log: LogStore): Promise<void> {
+    await this.upkeep.get(log)?.stop();
+    this.upkeep.delete(log);
+    await log.close();
+  }
+
+  async remove(log: LogStore): Promise<void> {
+    await this.close(log);
+    if (log instanceof PartitionLog) await rm(log.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The storage node's own metrics (beside the per-RPC rates and latencies service-kit records):
+ * bytes in and out, ISR shrinks and expands, under-replicated partitions, and log end offset and
+ * high watermark per partition — the gauges read at scrape time.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import type { ReplicaManager } from '../domain/replica-manager.js';
+
+export function createNodeMetrics(registry: Registry, replicas: () => ReplicaManager | undefined) {
+  const bytesIn = new Counter({ name: 'samsa_storage_bytes_in_total', help: 'Record batch bytes appended by producers', registers: [registry] });
+  const bytesOut = new Counter({ name: 'samsa_storage_bytes_out_total', help: 'Record batch bytes returned by fetches', registers: [registry] });
+  const isrShrinks = new Counter({ name: 'samsa_storage_isr_shrinks_total', help: 'ISR shrinks this node proposed and the controller accepted', registers: [registry] });
+  const isrExpands = new Counter({ name: 'samsa_storage_isr_expands_total', help: 'ISR expansions this node proposed and the controller accepted', registers: [registry] });
+  new Gauge({
+    name: 'samsa_storage_under_replicated_partitions',
+    help: 'Partitions this node leads whose ISR is smaller than their replica set',
+    registers: [registry],
+    collect() {
+      this.set((replicas()?.all() ?? []).filter((p) => p.role === 'leader' && p.isr.length < p.partitionState.replicas.length).length);
+    },
+  });
+  new Gauge({
+    name: 'samsa_storage_log_end_offset',
+    help: 'Log end offset per hosted partition',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of replicas()?.all() ?? []) this.set({ topic: p.topic, partition: String(p.index) }, p.log.logEndOffset);
+    },
+  });
+  new Gauge({
+    name: 'samsa_storage_high_watermark',
+    help: 'High watermark per hosted partition',
+    labelNames: ['topic', 'partition'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of replicas()?.all() ?? []) this.set({ topic: p.topic, partition: String(p.index) }, p.highWatermark);
+    },
+  });
+  return { bytesIn, bytesOut, isrShrinks, isrExpands };
+}

@@ -1,0 +1,192 @@
+/**
+ * Partition: one replica of one partition on this storage node, over its LogStore (spec §6).
+ *
+ * Leader: appends client batches (offsets, leader epoch), tracks each follower's log end offset
+ * from its fetches, advances the high watermark to the minimum log end offset of the ISR (only
+ * while the ISR has at least min.insync.replicas members), and proposes ISR changes: a follower
+ * that has not caught up for replica.lag.time.max.ms leaves, one that reached the high watermark
+ * joins. Follower: appends the leader's batches as they are and takes the leader's high watermark
+ * (capped at its own log end offset).
+ *
+ * State from the controller (replicas, ISR, leader, epochs) changes only through `applyState`;
+ * ISR proposals go out through the `proposeIsr` port and come back as new state. Concurrency:
+ * the LogStore serializes appends; everything else here is synchronous.
+ */
+import { ErrorCode, type controller } from '@samsa/proto';
+import { SamsaError } from '@samsa/common';
+import type { AppendResult, LogStore } from '@samsa/log';
+import { ChangeSignal } from './change-signal.js';
+
+export type Role = 'leader' | 'follower' | 'none';
+
+interface FollowerState {
+  logEndOffset: number;
+  lastCaughtUpMs: number;
+}
+
+export interface PartitionSettings {
+  nodeId: number;
+  minInsyncReplicas: number;
+  replicaLagTimeMaxMs: number;
+}
+
+export class Partition {
+  readonly changes = new ChangeSignal();
+  private state: controller.PartitionState;
+  private hw: number;
+  private followers = new Map<number, FollowerState>();
+  private proposing = false;
+
+  constructor(
+    readonly topic: string,
+    readonly index: number,
+    readonly log: LogStore,
+    state: controller.PartitionState,
+    private settings: PartitionSettings,
+    private readonly nowMs: () => number,
+  ) {
+    this.state = state;
+    this.hw = Math.max(log.logStartOffset, Math.min(log.recoveryPoint, log.logEndOffset));
+    this.applyState(state, settings);
+  }
+
+  get role(): Role {
+    if (this.state.leaderId === this.settings.nodeId) return 'leader';
+    return this.state.replicas.includes(this.settings.nodeId) ? 'follower' : 'none';
+  }
+
+  get leaderId(): number {
+    return this.state.leaderId;
+  }
+
+  get leaderEpoch(): number {
+    return this.state.leaderEpoch;
+  }
+
+  get partitionState(): controller.PartitionState {
+    return this.state;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  get isr(): readonly number[] {
+    return this.state.isr;
+  }
+
+  /** read_committed upper bound (spec §8.7). */
+  get lastStableOffset(): number {
+    return Math.min(this.log.firstUnstableOffset() ?? this.hw, this.hw);
+  }
+
+  /** New state from the controller (or our own accepted ISR change). */
+  applyState(state: controller.PartitionState, settings: PartitionSettings = this.settings): void {
+    const wasLeaderEpoch = this.state.leaderEpoch;
+    const becameLeader = state.leaderId === settings.nodeId && (this.role !== 'leader' || state.leaderEpoch !== wasLeaderEpoch || this.followers.size === 0);
+    this.state = state;
+    this.settings = settings;
+    if (becameLeader) {
+      const now = this.nowMs();
+      this.followers = new Map(state.replicas.filter((id) => id !== settings.nodeId).map((id) => [id, { logEndOffset: -1, lastCaughtUpMs: state.isr.includes(id) ? now : 0 }]));
+    }
+    if (this.role === 'leader') this.maybeAdvanceHighWatermark();
+    this.changes.notify();
+  }
+
+  /** The leader-side checks and append of a client produce (spec §6.5). */
+  async appendAsLeader(batches: Buffer, acks: number): Promise<AppendResult> {
+    this.requireLeader();
+    if (acks === -1 && this.state.isr.length < this.settings.minInsyncReplicas) {
+      throw new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR of ${this.topic}-${this.index} has ${this.state.isr.length} members, min.insync.replicas is ${this.settings.minInsyncReplicas}`);
+    }
+    const result = await this.log.append(batches, { origin: 'leader', leaderEpoch: this.state.leaderEpoch });
+    this.maybeAdvanceHighWatermark();
+    this.changes.notify();
+    return result;
+  }
+
+  /** Whether an acks=all append up to `lastOffset` is complete; throws if it can no longer be. */
+  isReplicated(lastOffset: number): boolean {
+    if (this.role !== 'leader') throw this.notLeader();
+    if (this.hw > lastOffset) {
+      if (this.state.isr.length < this.settings.minInsyncReplicas) {
+        throw new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, `ISR of ${this.topic}-${this.index} shrank below min.insync.replicas after the append`);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A follower fetched from `fetchOffset`: it has everything below it. */
+  recordFollowerFetch(replicaId: number, fetchOffset: number): void {
+    const follower = this.followers.get(replicaId);
+    if (!follower || this.role !== 'leader') return;
+    follower.logEndOffset = fetchOffset;
+    if (fetchOffset >= this.log.logEndOffset) follower.lastCaughtUpMs = this.nowMs();
+    this.maybeAdvanceHighWatermark();
+  }
+
+  private maybeAdvanceHighWatermark(): void {
+    if (this.role !== 'leader' || this.state.isr.length < this.settings.minInsyncReplicas) return;
+    let candidate = this.log.logEndOffset;
+    for (const id of this.state.isr) {
+      if (id === this.settings.nodeId) continue;
+      candidate = Math.min(candidate, this.followers.get(id)?.logEndOffset ?? -1);
+    }
+    if (candidate > this.hw) {
+      this.hw = candidate;
+      this.changes.notify();
+    }
+  }
+
+  /** Follower: the leader's high watermark, capped at what this replica has. */
+  updateFollowerHighWatermark(leaderHighWatermark: number): void {
+    const next = Math.min(leaderHighWatermark, this.log.logEndOffset);
+    if (next > this.hw) {
+      this.hw = next;
+      this.changes.notify();
+    }
+  }
+
+  /** After a follower truncation. */
+  resetHighWatermarkTo(offset: number): void {
+    this.hw = Math.min(this.hw, offset);
+  }
+
+  /**
+   * The ISR the leader should propose now, or undefined: lagging followers out, caught-up
+   * followers (at or past the high watermark) in. At most one proposal in flight.
+   */
+  isrProposal(): number[] | undefined {
+    if (this.role !== 'leader' || this.proposing) return undefined;
+    const now = this.nowMs();
+    const isr = new Set(this.state.isr);
+    for (const [id, follower] of this.followers) {
+      if (isr.has(id) && now - follower.lastCaughtUpMs > this.settings.replicaLagTimeMaxMs) isr.delete(id);
+      else if (!isr.has(id) && follower.logEndOffset >= this.hw && follower.logEndOffset >= this.log.logEndOffset) isr.add(id);
+    }
+    const proposal = this.state.replicas.filter((id) => isr.has(id));
+    const same = proposal.length === this.state.isr.length && proposal.every((id) => this.state.isr.includes(id));
+    return same ? undefined : proposal;
+  }
+
+  markProposing(proposing: boolean): void {
+    this.proposing = proposing;
+  }
+
+  requireLeader(): void {
+    if (this.role !== 'leader') throw this.notLeader();
+  }
+
+  /** Checks a client's view of the leader epoch (KIP-320); -1 skips the check. */
+  checkLeaderEpoch(currentLeaderEpoch: number): void {
+    if (currentLeaderEpoch < 0) return;
+    if (currentLeaderEpoch < this.state.leaderEpoch) throw new SamsaError(ErrorCode.FENCED_LEADER_EPOCH, `leader epoch ${currentLeaderEpoch} is older than ${this.state.leaderEpoch}`);
+    if (currentLeaderEpoch > this.state.leaderEpoch) throw new SamsaError(ErrorCode.UNKNOWN_LEADER_EPOCH, `leader epoch ${currentLeaderEpoch} is newer than ${this.state.leaderEpoch}`);
+  }
+
+  notLeader(): SamsaError {
+    return new SamsaError(ErrorCode.NOT_LEADER_OR_FOLLOWER, `node ${this.settings.nodeId} does not lead ${this.topic}-${this.index} (leader ${this.state.leaderId}, epoch ${this.state.leaderEpoch})`);
+  }
+}
