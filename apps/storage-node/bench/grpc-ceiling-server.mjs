@@ -43,10 +43,11 @@ server.addService(service, {
     const message = Buffer.alloc(messageBytes, 0x5a);
     const deadline = performance.now() + durationCapMs;
     let cancelled = false;
-    call.on('cancelled', () => (cancelled = true));
+    // One shared promise: a fresh once(call, 'cancelled') per drain would pile up listeners.
+    const cancellation = new Promise((resolve) => call.once('cancelled', resolve)).then(() => (cancelled = true));
     call.on('error', () => (cancelled = true));
     for (let sent = 0; sent < totalBytes && !cancelled; sent += messageBytes) {
-      if (!call.write(message)) await Promise.race([once(call, 'drain'), once(call, 'cancelled')]);
+      if (!call.write(message)) await Promise.race([once(call, 'drain'), cancellation]);
       if (performance.now() > deadline) break;
     }
     if (!cancelled) call.end();

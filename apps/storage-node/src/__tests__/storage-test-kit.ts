@@ -50,6 +50,36 @@ export async function createTopic(client: controller.ControllerServiceClient, na
   return awaitTopicState(client, name, (partitions) => partitions.length === numPartitions && partitions.every((p) => p.leaderId >= 0));
 }
 
+/** Follows WatchMetadata until `count` storage nodes are active (registered and unfenced). */
+export function awaitActiveNodes(client: controller.ControllerServiceClient, count: number, timeoutMs = 20_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.watchMetadata(controller.WatchMetadataRequest.fromPartial({ fromVersion: 0, subscriberName: 'test' }));
+    const states = new Map<number, controller.BrokerState>();
+    const timer = setTimeout(() => finish(new Error(`${count} active nodes not seen in ${timeoutMs} ms`)), timeoutMs);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      stream.cancel();
+      if (error) reject(error);
+      else resolve();
+    };
+    const ACTIVE = controller.BrokerState.BROKER_STATE_ACTIVE;
+    stream.on('data', (event: controller.WatchMetadataResponse) => {
+      const e = event.event;
+      if (e?.$case === 'snapshot') for (const broker of e.snapshot.brokers) states.set(broker.registration?.nodeId ?? -1, broker.state);
+      else if (e?.$case === 'delta') {
+        const payload = e.delta.payload;
+        if (payload?.$case === 'brokerUnfenced') states.set(payload.brokerUnfenced.nodeId, ACTIVE);
+        if (payload?.$case === 'brokerFenced') states.set(payload.brokerFenced.nodeId, controller.BrokerState.BROKER_STATE_FENCED);
+        if (payload?.$case === 'brokerRegistered') states.set(payload.brokerRegistered.registration?.nodeId ?? -1, controller.BrokerState.BROKER_STATE_FENCED);
+      }
+      if ([...states.values()].filter((state) => state === ACTIVE).length >= count) finish();
+    });
+    stream.on('error', (error: grpc.ServiceError) => {
+      if (error.code !== grpc.status.CANCELLED) finish(error);
+    });
+  });
+}
+
 /** Follows WatchMetadata until `accept` holds for the topic's partitions. */
 export function awaitTopicState(client: controller.ControllerServiceClient, name: string, accept: (partitions: controller.PartitionState[]) => boolean, timeoutMs = 20_000): Promise<controller.PartitionState[]> {
   return new Promise((resolve, reject) => {
