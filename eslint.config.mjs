@@ -49,7 +49,7 @@ export default [
   {
     // Domain state machines: pure, deterministic, replayable. Time comes from an injected Clock,
     // configuration from typed objects, logs through the Logger interface.
-    files: ['apps/*/src/domain/**/*.ts'],
+    files: ['apps/*/src/domain/**/*.ts', 'libs/cluster-metadata/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [

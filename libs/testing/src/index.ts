@@ -5,3 +5,14 @@ export { httpGet } from './http-probe.js';
 export { makeTempDir } from './temp-dir.js';
 export { describeServiceContract, type ServiceContractOptions } from './service-contract.js';
 export { startEtcd, reserveFreePorts, type StartEtcdOptions, type EtcdCluster, type EtcdMember } from './start-etcd.js';
+export {
+  startCluster,
+  testControllerDefaults,
+  type StartClusterOptions,
+  type TestCluster,
+  type ClusterNode,
+  type ClusterMember,
+  type ClusterMemberId,
+  type MemberState,
+  type RestartOptions,
+} from './cluster-harness.js';

@@ -21,6 +21,8 @@ export interface ServiceContractOptions {
   services: readonly string[];
   /** A method that must still answer UNIMPLEMENTED, e.g. '/samsa.storage.v1.StorageService/Produce'. */
   unimplementedMethod?: string;
+  /** False for a service that is not ready until a dependency (the controller) answers: /readyz must say 503. */
+  readyAlone?: boolean;
   /** Extra arguments every start needs. */
   args?: readonly string[];
 }
@@ -52,7 +54,7 @@ export function describeServiceContract(name: string, options: ServiceContractOp
       if (options.unimplementedMethod) expect(await callStatus(address, options.unimplementedMethod)).toBe(grpc.status.UNIMPLEMENTED);
 
       expect(await httpGet(adminPort, '/healthz')).toMatchObject({ status: 200 });
-      expect(await httpGet(adminPort, '/readyz')).toMatchObject({ status: 200 });
+      expect(await httpGet(adminPort, '/readyz')).toMatchObject({ status: options.readyAlone === false ? 503 : 200 });
       const metrics = await httpGet(adminPort, '/metrics');
       expect(metrics.status).toBe(200);
       expect(metrics.body).toContain('samsa_grpc_server_handled_total{method="/grpc.health.v1.Health/Check",code="OK"');

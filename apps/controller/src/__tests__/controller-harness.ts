@@ -148,3 +148,26 @@ export async function readSnapshot(client: Client): Promise<controller.MetadataS
     });
   });
 }
+
+/** Resolves once the controller has created both internal topics (its liveness timer does that). */
+export function awaitInternalTopics(client: Client, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.watchMetadata(controller.WatchMetadataRequest.fromPartial({ fromVersion: 0, subscriberName: 'test' }));
+    const names = new Set<string>();
+    const timer = setTimeout(() => finish(new Error('internal topics were not created in time')), timeoutMs);
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      stream.cancel();
+      if (error) reject(error);
+      else resolve();
+    };
+    stream.on('data', (event: controller.WatchMetadataResponse) => {
+      if (event.event?.$case === 'snapshot') for (const topic of event.event.snapshot.topics) names.add(topic.name);
+      if (event.event?.$case === 'delta' && event.event.delta.payload?.$case === 'topicCreated') names.add(event.event.delta.payload.topicCreated.name);
+      if (names.has('__consumer_offsets') && names.has('__transaction_state')) finish();
+    });
+    stream.on('error', (error: grpc.ServiceError) => {
+      if (error.code !== grpc.status.CANCELLED) finish(error);
+    });
+  });
+}

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { controller, ErrorCode } from '@samsa/proto';
 import { startEtcd, type EtcdCluster } from '@samsa/testing';
-import { becameActive, call, ControllerHarness, readSnapshot, type Client, type RunningController } from './controller-harness.js';
+import { awaitInternalTopics, becameActive, call, ControllerHarness, readSnapshot, type Client, type RunningController } from './controller-harness.js';
 
 const stores = ['embedded', 'etcd'] as const;
 
@@ -97,6 +97,7 @@ describe.each(stores)('controller with the %s metadata store', (store) => {
   it('rejects bad input with Kafka error codes and changes nothing', async () => {
     await startController();
     for (const nodeId of [1, 2, 3]) await harness.addNode(active.client, nodeId);
+    await awaitInternalTopics(active.client);
     await createTopic(active.client, 'existing', 1, 3);
     const initial = (await readSnapshot(active.client)).topics.find((t) => t.name === 'existing')?.partitions[0] as controller.PartitionState;
     const leader = harness.nodes.find((node) => node.nodeId === initial.leaderId);

@@ -1,7 +1,7 @@
 /**
  * Storage node sessions: RegisterBroker, BrokerHeartbeat, ControlledShutdown, and fencing a node
  * whose session expired (called by the transport's session timer). State machine in
- * broker-state.ts; partition consequences in leadership-moves.ts.
+ * @samsa/cluster-metadata (broker-state.ts); partition consequences in leadership-moves.ts.
  *
  * Invariants kept here:
  * - broker epoch = version of the node's BrokerRegisteredRecord; a retry by the same incarnation
@@ -14,6 +14,7 @@
  */
 import { ErrorCode, controller } from '@samsa/proto';
 import type { TopicPartition } from '@samsa/proto';
+import type { MetadataImage } from '@samsa/cluster-metadata';
 import {
   type CommandContext,
   type ControllerResult,
@@ -23,7 +24,6 @@ import {
   metadataRecord,
 } from './command.js';
 import { partitionChangesOnFence, partitionChangesOnUnfence, planControlledShutdown } from './leadership-moves.js';
-import type { MetadataImage } from './metadata-image.js';
 
 const { BROKER_STATE_FENCED: FENCED, BROKER_STATE_ACTIVE: ACTIVE, BROKER_STATE_SHUTTING_DOWN: SHUTTING_DOWN } = controller.BrokerState;
 const LISTENER_NAME = /^[a-zA-Z0-9_-]+$/;

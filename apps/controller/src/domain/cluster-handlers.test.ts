@@ -2,9 +2,9 @@ import { isSamsaError } from '@samsa/common';
 import { ErrorCode, controller } from '@samsa/proto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MetadataImage } from '@samsa/cluster-metadata';
 import { allocateProducerIds, createCluster, describeCluster } from './cluster-handlers.js';
 import { ensureInternalTopics } from './internal-topics.js';
-import { MetadataImage } from './metadata-image.js';
 import { CLUSTER_ID, ControllerTestContext } from './__tests__/controller-test-context.js';
 
 const GROUP = controller.CoordinatorKind.COORDINATOR_KIND_GROUP;

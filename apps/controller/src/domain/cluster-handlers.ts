@@ -8,6 +8,7 @@
  * ever handed out twice, across restarts and snapshots included.
  */
 import { ErrorCode, type NodeEndpoint, controller } from '@samsa/proto';
+import { type MetadataImage, isCoordinatorKind } from '@samsa/cluster-metadata';
 import {
   type CommandContext,
   type ControllerResult,
@@ -18,8 +19,6 @@ import {
   invalidRequest,
   metadataRecord,
 } from './command.js';
-import type { MetadataImage } from './metadata-image.js';
-import { isCoordinatorKind } from './topic-names.js';
 
 /** The ClusterCreatedRecord of a new metadata log (nothing when the cluster exists). */
 export function createCluster(image: MetadataImage, context: CommandContext): ControllerResult<{ clusterId: string }> {

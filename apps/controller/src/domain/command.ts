@@ -18,8 +18,8 @@
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode, type controller } from '@samsa/proto';
+import type { MetadataImage } from '@samsa/cluster-metadata';
 import type { ControllerConfig } from './controller-config.js';
-import type { MetadataImage } from './metadata-image.js';
 
 /** Which sessions are alive; kept by the transport's heartbeat timers, not in the metadata log. */
 export interface SessionLiveness {

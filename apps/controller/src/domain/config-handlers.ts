@@ -10,10 +10,9 @@
  */
 import type { ConfigEntry } from '@samsa/proto';
 import { ErrorCode, controller } from '@samsa/proto';
+import { type MetadataImage, type TopicView, INTERNAL_TOPIC_FIXED_KEYS, TOPIC_CONFIG_DEFS, checkConfigEntry, checkTopicConfig } from '@samsa/cluster-metadata';
 import { type CommandContext, type ControllerResult, checkContext, duplicatedKeys, metadataRecord } from './command.js';
-import type { MetadataImage, TopicView } from './metadata-image.js';
 import { itemError, type ItemError } from './topic-creation.js';
-import { INTERNAL_TOPIC_FIXED_KEYS, TOPIC_CONFIG_DEFS, checkConfigEntry, checkTopicConfig } from './topic-configs.js';
 
 const TOPIC = controller.ConfigResourceType.CONFIG_RESOURCE_TYPE_TOPIC;
 
@@ -67,7 +66,7 @@ function planConfigChange(topic: TopicView, entries: readonly ConfigEntry[], con
       result.delete(entry.name);
       continue;
     }
-    const checked = checkConfigEntry(entry.name, entry.value, { config: context.config });
+    const checked = checkConfigEntry(entry.name, entry.value, context.config);
     if ('problem' in checked) return invalid(checked.problem);
     result.set(entry.name, checked.value);
   }

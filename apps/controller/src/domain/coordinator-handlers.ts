@@ -15,6 +15,7 @@
  *   should_shutdown is true in the same response.
  */
 import { ErrorCode, controller } from '@samsa/proto';
+import { type MetadataImage, isCoordinatorKind, shardTopicOf } from '@samsa/cluster-metadata';
 import {
   type CommandContext,
   type ControllerResult,
@@ -23,9 +24,7 @@ import {
   invalidRequest,
   metadataRecord,
 } from './command.js';
-import type { MetadataImage } from './metadata-image.js';
 import { assignShards } from './shard-assignment.js';
-import { isCoordinatorKind, shardTopicOf } from './topic-names.js';
 
 /** Shards of `kind` = partitions of its internal topic; 0 before the topic exists. */
 export function shardCountOf(image: MetadataImage, kind: controller.CoordinatorKind): number {

@@ -11,9 +11,8 @@
  * the request), so successive topics do not all lead from the same node.
  */
 import { ErrorCode, type controller } from '@samsa/proto';
+import { type MetadataImage, validateNewTopicConfigs, collisionKey, coordinatorKindOfTopic, topicNameProblem } from '@samsa/cluster-metadata';
 import { type CommandContext, type ControllerResult, checkContext, duplicatedKeys } from './command.js';
-import type { MetadataImage } from './metadata-image.js';
-import { validateNewTopicConfigs } from './topic-configs.js';
 import {
   automaticLayout,
   clusterPartitionCount,
@@ -25,7 +24,6 @@ import {
   newTopicRecords,
   type PartitionLayout,
 } from './topic-creation.js';
-import { collisionKey, coordinatorKindOfTopic, topicNameProblem } from './topic-names.js';
 
 interface TopicPlan {
   readonly layout: PartitionLayout;
@@ -78,7 +76,7 @@ function planTopic(
   const layout = planLayout(image, topic, context, startIndex);
   if (isItemError(layout)) return layout;
   const replicationFactor = layout.replicas[0]?.length ?? 0;
-  const configs = validateNewTopicConfigs(topic.configs, replicationFactor, { config: context.config });
+  const configs = validateNewTopicConfigs(topic.configs, replicationFactor, context.config);
   if ('problem' in configs) return itemError(ErrorCode.INVALID_CONFIG, configs.problem);
   return { layout, configs: configs.configs };
 }

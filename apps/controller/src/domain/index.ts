@@ -1,7 +1,10 @@
 /**
- * The controller's domain layer: the metadata image replayed from the metadata log, and pure
- * command handlers that return `{ response, records }` (see command.ts for the stamping contract).
- * No gRPC, no logging, no clock, no environment: the transport and persistence layers drive it.
+ * The controller's domain layer: pure command handlers that read the metadata image and return
+ * `{ response, records }` (see command.ts for the stamping contract). The image itself, and the
+ * topic name and config rules it checks records against, live in @samsa/cluster-metadata (shared
+ * with storage nodes and coordinators); they are re-exported here so controller code has one
+ * domain entry point. No gRPC, no logging, no clock, no environment: the transport and
+ * persistence layers drive it.
  */
 export { type ControllerConfig, DEFAULT_CONTROLLER_CONFIG, controllerConfig } from './controller-config.js';
 export {
@@ -14,10 +17,13 @@ export {
   checkCoordinatorSession,
   metadataRecord,
 } from './command.js';
-export { MetadataImage, type BrokerView, type TopicView } from './metadata-image.js';
-export { MAX_SHARD_EPOCH } from './image-invariants.js';
-export { BROKER_STATE_TRANSITIONS, isEligibleState } from './broker-state.js';
 export {
+  MetadataImage,
+  type BrokerView,
+  type TopicView,
+  MAX_SHARD_EPOCH,
+  BROKER_STATE_TRANSITIONS,
+  isEligibleState,
   CONSUMER_OFFSETS_TOPIC,
   TRANSACTION_STATE_TOPIC,
   COORDINATOR_KINDS,
@@ -28,15 +34,13 @@ export {
   coordinatorKindOfTopic,
   coordinatorShardOf,
   javaStringHash,
-} from './topic-names.js';
-export {
   TOPIC_CONFIG_DEFS,
   type TopicConfigDef,
   INTERNAL_TOPIC_FIXED_KEYS,
   effectiveConfig,
   isUncleanElectionEnabled,
   checkConfigEntry,
-} from './topic-configs.js';
+} from '@samsa/cluster-metadata';
 export { NO_LEADER, electLeader, nextPartitionState, withoutReplica, type Election, type PartitionTarget } from './partition-change.js';
 export { arrangeNodes, placeReplicas, type PlacementNode, type PlacementRequest } from './replica-placement.js';
 export { registerBroker, brokerHeartbeat, controlledShutdown, fenceBroker, type FenceBrokerOutcome } from './broker-handlers.js';

@@ -9,12 +9,10 @@
  * subscriber never sees an internal topic without its shard table.
  */
 import { controller } from '@samsa/proto';
+import { type MetadataImage, CLEANUP_POLICY, MIN_INSYNC_REPLICAS, SEGMENT_BYTES, COORDINATOR_KINDS, shardTopicOf } from '@samsa/cluster-metadata';
 import { type CommandContext, type ControllerResult, checkContext } from './command.js';
-import type { MetadataImage } from './metadata-image.js';
 import { assignShards } from './shard-assignment.js';
-import { CLEANUP_POLICY, MIN_INSYNC_REPLICAS, SEGMENT_BYTES } from './topic-configs.js';
 import { automaticLayout, clusterPartitionCount, isItemError, newTopicId, newTopicRecords } from './topic-creation.js';
-import { COORDINATOR_KINDS, shardTopicOf } from './topic-names.js';
 
 export function ensureInternalTopics(image: MetadataImage, context: CommandContext): ControllerResult<{ created: string[] }> {
   checkContext(image, context);

@@ -17,9 +17,8 @@
  */
 import type { TopicPartition } from '@samsa/proto';
 import { controller } from '@samsa/proto';
-import type { MetadataImage, TopicView } from './metadata-image.js';
+import { type MetadataImage, type TopicView, isUncleanElectionEnabled } from '@samsa/cluster-metadata';
 import { electLeader, NO_LEADER, nextPartitionState, partitionChangedRecord, topicPartitionOf, withoutReplica } from './partition-change.js';
-import { isUncleanElectionEnabled } from './topic-configs.js';
 
 const Reason = controller.PartitionChangeReason;
 

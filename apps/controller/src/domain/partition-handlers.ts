@@ -15,8 +15,8 @@
  */
 import { ErrorCode, controller } from '@samsa/proto';
 import type { PartitionError, TopicPartition } from '@samsa/proto';
+import type { MetadataImage } from '@samsa/cluster-metadata';
 import { type CommandContext, type ControllerResult, checkBrokerSession, checkContext, duplicatedKeys, invalidRequest } from './command.js';
-import type { MetadataImage } from './metadata-image.js';
 import { electLeader, NO_LEADER, nextPartitionState, partitionChangedRecord } from './partition-change.js';
 import { itemError, type ItemError } from './topic-creation.js';
 

@@ -16,10 +16,9 @@
  * to clients.
  */
 import { controller } from '@samsa/proto';
+import { MAX_SHARD_EPOCH, type MetadataImage } from '@samsa/cluster-metadata';
 import { producerIdsAllocatedRecord } from './cluster-handlers.js';
 import { type ControllerResult, metadataRecord } from './command.js';
-import { MAX_SHARD_EPOCH } from './image-invariants.js';
-import type { MetadataImage } from './metadata-image.js';
 
 export interface ShardAssignmentInput {
   readonly shardCount: number;

@@ -5,11 +5,10 @@
  * CREATED per partition: leader = first in-sync replica, ISR = replicas on active nodes, epochs 0).
  */
 import { ErrorCode, controller } from '@samsa/proto';
+import { type MetadataImage, toConfigEntries } from '@samsa/cluster-metadata';
 import { metadataRecord } from './command.js';
-import type { MetadataImage } from './metadata-image.js';
 import { newPartitionState, partitionChangedRecord } from './partition-change.js';
 import { placeReplicas, type PlacementNode } from './replica-placement.js';
-import { toConfigEntries } from './topic-configs.js';
 
 /** A per-item rejection. */
 export interface ItemError {

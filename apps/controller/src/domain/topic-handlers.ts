@@ -11,8 +11,8 @@
  * rotation where partition 0 started, so a topic's leaders stay balanced as it grows.
  */
 import { ErrorCode, type controller } from '@samsa/proto';
+import type { MetadataImage, TopicView } from '@samsa/cluster-metadata';
 import { type CommandContext, type ControllerResult, checkContext, duplicatedKeys, metadataRecord } from './command.js';
-import type { MetadataImage, TopicView } from './metadata-image.js';
 import { arrangeNodes } from './replica-placement.js';
 import {
   automaticLayout,

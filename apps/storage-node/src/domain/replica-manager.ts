@@ -88,9 +88,11 @@ export class ReplicaManager {
         continue;
       }
       this.topicIds.set(assignment.topic, assignment.topicId);
-      let partition: Partition | undefined;
-      const log = await this.options.opener.open(assignment, () => partition?.highWatermark ?? 0);
-      partition = new Partition(assignment.topic, assignment.state.topicPartition?.partition ?? -1, log, assignment.state, this.settingsFor(assignment), this.options.nowMs);
+      // The log's upkeep asks for the high watermark of the partition built around it.
+      const holder: { partition?: Partition } = {};
+      const log = await this.options.opener.open(assignment, () => holder.partition?.highWatermark ?? 0);
+      const partition = new Partition(assignment.topic, assignment.state.topicPartition?.partition ?? -1, log, assignment.state, this.settingsFor(assignment), this.options.nowMs);
+      holder.partition = partition;
       this.partitions.set(key, partition);
       this.options.logger.info({ topic: partition.topic, partition: partition.index, role: partition.role, leaderEpoch: partition.leaderEpoch }, 'hosting partition');
       if (partition.role === 'follower') this.options.onFollowerChange?.(partition);

@@ -8,9 +8,9 @@
  */
 import { controller, ErrorCode, type ConfigEntry } from '@samsa/proto';
 import { expect } from 'vitest';
+import { MetadataImage } from '@samsa/cluster-metadata';
 import type { CommandContext, ControllerResult } from '../command.js';
 import { type ControllerConfig, controllerConfig } from '../controller-config.js';
-import { MetadataImage } from '../metadata-image.js';
 import { brokerHeartbeat, fenceBroker, registerBroker } from '../broker-handlers.js';
 import { createCluster } from '../cluster-handlers.js';
 import { createTopics } from '../create-topics.js';

@@ -1,12 +1,11 @@
 import { controller } from '@samsa/proto';
 import { describe, expect, it } from 'vitest';
-import { metadataRecord, type MetadataPayload } from './command.js';
-import { ensureInternalTopics } from './internal-topics.js';
 import { MetadataImage } from './metadata-image.js';
-import { CLUSTER_ID, ControllerTestContext } from './__tests__/controller-test-context.js';
+import { CLUSTER_ID, ImageBuilder, record, type Payload } from './__tests__/image-builder.js';
 
 const { BROKER_STATE_FENCED: FENCED, BROKER_STATE_ACTIVE: ACTIVE, BROKER_STATE_SHUTTING_DOWN: SHUTTING_DOWN } = controller.BrokerState;
 const GROUP = controller.CoordinatorKind.COORDINATOR_KIND_GROUP;
+const TRANSACTION = controller.CoordinatorKind.COORDINATOR_KIND_TRANSACTION;
 
 function registration(nodeId: number, brokerEpoch: number): controller.BrokerRegistration {
   return { nodeId, incarnationId: `inc-${nodeId}`, brokerEpoch, rack: 'r1', listeners: [{ name: 'internal', host: 'h', port: 1 }], logDirs: [] };
@@ -17,9 +16,9 @@ function partition(topic: string, index: number, topicId: string, fields: Partia
 }
 
 /** An image with the cluster, nodes 1 and 2 active, topic "t" (id t-id) with one partition led by 1. */
-function seeded(): { image: MetadataImage; apply: (payload: MetadataPayload) => void } {
+function seeded(): { image: MetadataImage; apply: (payload: Payload) => void } {
   const image = MetadataImage.empty();
-  const apply = (payload: MetadataPayload): void => image.apply({ ...metadataRecord(payload), version: image.version + 1 });
+  const apply = (payload: Payload): void => image.apply(record(image.version + 1, payload));
   apply({ $case: 'clusterCreated', clusterCreated: { clusterId: CLUSTER_ID } });
   for (const nodeId of [1, 2]) {
     apply({ $case: 'brokerRegistered', brokerRegistered: { registration: registration(nodeId, image.version + 1) } });
@@ -33,14 +32,14 @@ function seeded(): { image: MetadataImage; apply: (payload: MetadataPayload) => 
 describe('MetadataImage.apply', () => {
   it('starts every log with the cluster id at version 1 and follows versions without gaps', () => {
     const image = MetadataImage.empty();
-    expect(() => image.apply({ ...metadataRecord({ $case: 'clusterCreated', clusterCreated: { clusterId: 'x' } }), version: 2 })).toThrow(/version/);
-    image.apply({ ...metadataRecord({ $case: 'clusterCreated', clusterCreated: { clusterId: 'x' } }), version: 1 });
+    expect(() => image.apply(record(2, { $case: 'clusterCreated', clusterCreated: { clusterId: 'x' } }))).toThrow(/version/);
+    image.apply(record(1, { $case: 'clusterCreated', clusterCreated: { clusterId: 'x' } }));
     expect(image.clusterId).toBe('x');
     expect(image.version).toBe(1);
-    expect(() => image.apply({ ...metadataRecord({ $case: 'clusterCreated', clusterCreated: { clusterId: 'y' } }), version: 2 })).toThrow(/first record/);
-    expect(() => image.apply({ version: 2, controllerEpoch: 1, timestampMs: 0, lastInBatch: true, payload: undefined })).toThrow(/payload/);
-    const bogus = { $case: 'bogus', bogus: {} } as unknown as MetadataPayload;
-    expect(() => image.apply({ ...metadataRecord(bogus), version: 2 })).toThrow(/unknown record payload/);
+    expect(() => image.apply(record(2, { $case: 'clusterCreated', clusterCreated: { clusterId: 'y' } }))).toThrow(/first record/);
+    expect(() => image.apply(record(2, undefined))).toThrow(/payload/);
+    const bogus = { $case: 'bogus', bogus: {} } as unknown as Payload;
+    expect(() => image.apply(record(2, bogus))).toThrow(/unknown record payload/);
     expect(image.version).toBe(1);
   });
 
@@ -145,33 +144,35 @@ describe('MetadataImage.apply', () => {
 
 describe('MetadataImage snapshots', () => {
   it('round-trips a populated image through the wire format, and replay of the log equals the snapshot', () => {
-    const ctx = new ControllerTestContext();
-    ctx.addBrokers(['a', 'b', 'c']);
-    ctx.createTopic('orders', 6, 3, [{ name: 'retention.ms', value: '1000' }]);
-    ctx.registerCoordinator(GROUP, 0);
-    ctx.fence(1);
-    const snapshot = ctx.image.toSnapshot();
-    expect(snapshot.version).toBe(ctx.image.version);
+    const builder = new ImageBuilder();
+    builder.addBrokers([0, 1, 2]);
+    const lists = [0, 1, 2, 3, 4, 5].map((index) => [index % 3, (index + 1) % 3, (index + 2) % 3]);
+    builder.createTopic('orders', 'orders-id', lists, [{ name: 'segment.ms', value: '60000' }, { name: 'retention.ms', value: '1000' }]);
+    builder.registerCoordinator(GROUP, 0);
+    builder.fence(1);
+    const snapshot = builder.image.toSnapshot();
+    expect(snapshot.version).toBe(builder.image.version);
     expect(snapshot.clusterId).toBe(CLUSTER_ID);
     expect(snapshot.brokers.map((broker) => broker.state)).toEqual([ACTIVE, FENCED, ACTIVE]);
-    ctx.expectReplayConsistent();
+    expect(snapshot.topics[0]?.configs.map((entry) => entry.name)).toEqual(['retention.ms', 'segment.ms']);
+    builder.expectReplayConsistent();
   });
 
   it('continues replay after a snapshot at the next version', () => {
-    const ctx = new ControllerTestContext();
-    ctx.addBrokers(['a']);
-    const image = MetadataImage.fromSnapshot(ctx.image.toSnapshot());
-    const before = ctx.log.length;
-    ctx.createTopic('later', 1, 1);
-    for (const record of ctx.log.slice(before)) image.apply(record);
-    expect(image.toSnapshot()).toEqual(ctx.image.toSnapshot());
+    const builder = new ImageBuilder();
+    builder.addBrokers([0]);
+    const image = MetadataImage.fromSnapshot(builder.image.toSnapshot());
+    const before = builder.log.length;
+    builder.createTopic('later', 'later-id', [[0]]);
+    for (const entry of builder.log.slice(before)) image.apply(entry);
+    expect(image.toSnapshot()).toEqual(builder.image.toSnapshot());
   });
 
   it('rejects snapshots that break an invariant', () => {
-    const ctx = new ControllerTestContext();
-    ctx.addBrokers(['a', 'b']);
-    ctx.createTopic('orders', 2, 2);
-    const good = ctx.image.toSnapshot();
+    const builder = new ImageBuilder();
+    builder.addBrokers([0, 1]);
+    builder.createTopic('orders', 'orders-id', [[0, 1], [1, 0]]);
+    const good = builder.image.toSnapshot();
     const broken = (mutate: (snapshot: controller.MetadataSnapshot) => void): controller.MetadataSnapshot => {
       const copy = controller.MetadataSnapshot.fromPartial(good);
       mutate(copy);
@@ -186,10 +187,14 @@ describe('MetadataImage snapshots', () => {
   });
 
   it('rejects an internal topic without its shard table', () => {
-    const ctx = new ControllerTestContext({ offsetsTopicPartitions: 2, transactionStateTopicPartitions: 2 });
-    ctx.addBrokers(['a']);
-    ctx.replay(ensureInternalTopics(ctx.image, ctx.context()).records);
-    const snapshot = ctx.image.toSnapshot();
+    const builder = new ImageBuilder();
+    builder.addBrokers([0]);
+    builder.registerCoordinator(GROUP, 0);
+    builder.registerCoordinator(TRANSACTION, 0);
+    builder.createShards(GROUP, 2, [0], 0);
+    builder.createShards(TRANSACTION, 2, [0], 0);
+    builder.expectReplayConsistent();
+    const snapshot = builder.image.toSnapshot();
     expect(snapshot.coordinatorShards.map((image) => image.shards.length)).toEqual([2, 2]);
     expect(() => MetadataImage.fromSnapshot({ ...snapshot, coordinatorShards: snapshot.coordinatorShards.slice(1) })).toThrow(/shard table/);
   });

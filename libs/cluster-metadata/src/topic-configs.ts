@@ -7,9 +7,11 @@
  * lower case) or a one-line message naming the key. Cross-key rules (min.insync.replicas ≤ the
  * replication factor) are checked on the resulting configuration, so a change is judged on what
  * the topic would end up with.
+ *
+ * The controller validates (it decides what gets written); everyone who replays the log reads the
+ * effective values with {@link effectiveConfig} / {@link effectiveConfigs}.
  */
 import type { ConfigEntry } from '@samsa/proto';
-import type { ControllerConfig } from './controller-config.js';
 
 export const RETENTION_MS = 'retention.ms';
 export const RETENTION_BYTES = 'retention.bytes';
@@ -24,9 +26,13 @@ export const COMPRESSION_TYPE = 'compression.type';
 
 const INT32_MAX = 2_147_483_647;
 
-/** What a value check sees besides the value. */
+/**
+ * What a value check sees besides the value: the limits the controller's configuration sets
+ * (its ControllerConfig satisfies this interface as is).
+ */
 export interface ConfigCheckContext {
-  readonly config: ControllerConfig;
+  /** Smallest accepted segment.bytes. */
+  readonly minSegmentBytes: number;
 }
 
 export interface TopicConfigDef {
@@ -108,7 +114,7 @@ const DEFS: readonly TopicConfigDef[] = [
     name: SEGMENT_BYTES,
     defaultValue: '1073741824',
     documentation: 'size at which the active segment rolls, bytes',
-    check: integer((context) => context.config.minSegmentBytes, INT32_MAX),
+    check: integer((context) => context.minSegmentBytes, INT32_MAX),
   },
   {
     name: SEGMENT_MS,
@@ -135,6 +141,12 @@ export function effectiveConfig(explicit: ReadonlyMap<string, string>, key: stri
   const value = explicit.get(key) ?? TOPIC_CONFIG_DEFS.get(key)?.defaultValue;
   if (value === undefined) throw new Error(`unknown topic config key ${key}`);
   return value;
+}
+
+/** Explicit configuration → every key with its effective value (defaults applied), sorted by key. */
+export function effectiveConfigs(explicit: ReadonlyMap<string, string>): Map<string, string> {
+  for (const key of explicit.keys()) if (!TOPIC_CONFIG_DEFS.has(key)) throw new Error(`unknown topic config key ${key}`);
+  return new Map([...TOPIC_CONFIG_DEFS.keys()].sort().map((key) => [key, effectiveConfig(explicit, key)]));
 }
 
 /** True when the topic allows an out-of-sync replica to become leader. */

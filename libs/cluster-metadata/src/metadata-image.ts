@@ -4,14 +4,15 @@
  * controller keeps one; storage nodes and coordinators keep the same replay of the same records.
  *
  * The only way to change it is {@link MetadataImage.apply}, one record at a time, in version
- * order (version = previous + 1, no gaps). Handlers only read it. Each apply checks the record
+ * order (version = previous + 1, no gaps). Everything else only reads it (the controller's command
+ * handlers, a storage node's replica manager, a coordinator's shard routing). Each apply checks the record
  * against the invariants (image-invariants.ts, broker-state.ts) before changing anything, so a
  * record that would break one throws and leaves the image as it was.
  *
  * Concurrency: not thread-safe and not meant to be; the controller serializes commands, and a
  * handler runs synchronously against one version.
  */
-import { controller } from '@samsa/proto';
+import { controller, type NodeEndpoint } from '@samsa/proto';
 import { checkBrokerTransition, isEligibleState } from './broker-state.js';
 import {
   checkBrokerRegistration,
@@ -22,7 +23,7 @@ import {
   checkShardTransition,
   fail,
 } from './image-invariants.js';
-import { TOPIC_CONFIG_DEFS } from './topic-configs.js';
+import { TOPIC_CONFIG_DEFS, effectiveConfigs } from './topic-configs.js';
 import { COORDINATOR_KINDS, coordinatorKindOfTopic, isCoordinatorKind, shardTopicOf, topicNameProblem } from './topic-names.js';
 import { imageFromSnapshot, imageToSnapshot } from './image-snapshot.js';
 
@@ -133,6 +134,35 @@ export class MetadataImage {
 
   partition(topic: string, partition: number): controller.PartitionState | undefined {
     return this.state.topics.get(topic)?.partitions[partition];
+  }
+
+  /**
+   * The partitions `nodeId` is an assigned replica of (leader or follower, in the ISR or not), by
+   * topic name then partition index. A record never changes a returned state in place (it
+   * replaces it), so the list stays as of this version; callers must not mutate it.
+   */
+  replicaPartitions(nodeId: number): controller.PartitionState[] {
+    return this.topics().flatMap((topic) => topic.partitions.filter((partition) => partition.replicas.includes(nodeId)));
+  }
+
+  /**
+   * Where storage node `nodeId` serves: its first (default) listener and its rack; undefined when
+   * the node is not registered. Whatever the node's state: fenced nodes keep their endpoint.
+   */
+  brokerEndpoint(nodeId: number): NodeEndpoint | undefined {
+    const registration = this.state.brokers.get(nodeId)?.registration;
+    const listener = registration?.listeners[0];
+    if (registration === undefined || listener === undefined) return undefined;
+    return { nodeId, host: listener.host, port: listener.port, rack: registration.rack };
+  }
+
+  /**
+   * The effective configuration of `topic`: every topic config key (Kafka name) with its value,
+   * the default where the topic sets none, sorted by key; a fresh map. Undefined for an unknown topic.
+   */
+  effectiveTopicConfig(topic: string): Map<string, string> | undefined {
+    const configs = this.state.topics.get(topic)?.configs;
+    return configs === undefined ? undefined : effectiveConfigs(configs);
   }
 
   coordinator(kind: controller.CoordinatorKind, instanceId: number): controller.CoordinatorRegistration | undefined {

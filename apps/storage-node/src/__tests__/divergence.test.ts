@@ -1,0 +1,105 @@
+/**
+ * Leader changes on 3 storage nodes + controller (issue #6 acceptance): a restarted ex-leader with
+ * an unreplicated tail truncates exactly that tail and rejoins the ISR; an idempotent retry after
+ * a leader change is stored once; malformed requests are refused whole and harm nothing.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, expect, it } from 'vitest';
+import { ErrorCode, storage } from '@samsa/proto';
+import { startCluster, type TestCluster } from '@samsa/testing';
+import { awaitActiveNodes, awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, produce, records, valuesOf } from './storage-test-kit.js';
+
+const NODE_ARGS = ['--replica-lag-time-max-ms', '3000', '--replica-fetch-wait-max-ms', '200'];
+let cluster: TestCluster | undefined;
+const clients = new Clients();
+
+afterEach(async () => {
+  clients.close();
+  await cluster?.close();
+  cluster = undefined;
+});
+
+async function start(): Promise<TestCluster> {
+  cluster = await startCluster({ nodes: 3, nodeArgs: () => NODE_ARGS });
+  await awaitActiveNodes(clients.controller(cluster), 3);
+  return cluster;
+}
+
+async function leaderOf(c: TestCluster, topic: string, not?: number): Promise<number> {
+  const list = await awaitTopicState(clients.controller(c), topic, (partitions) => (partitions[0]?.leaderId ?? -1) >= 0 && partitions[0]?.leaderId !== not, 30_000);
+  return list[0]?.leaderId ?? -1;
+}
+
+async function logBytes(c: TestCluster, nodeId: number, topic: string): Promise<Buffer> {
+  const dir = join(c.node(nodeId).dataDir, `${topic}-0`);
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.log')).sort();
+  return Buffer.concat(await Promise.all(names.map((name) => readFile(join(dir, name)))));
+}
+
+it('truncates exactly the divergent tail of a restarted ex-leader, which then rejoins the ISR', async () => {
+  const c = await start();
+  await createTopic(clients.controller(c), 'diverge', 1, 3, { 'min.insync.replicas': '1' });
+  const oldLeader = await leaderOf(c, 'diverge');
+  await awaitLeader(clients.node(c, oldLeader), 'diverge', 0);
+  expect((await produce(clients.node(c, oldLeader), 'diverge', 0, records(10, 'a'))).baseOffset).toBe(0);
+
+  const followers = [1, 2, 3].filter((id) => id !== oldLeader);
+  for (const id of followers) await c.pause(id);
+  // Let the paused followers' parked fetches be answered (empty) first, so no fetch is waiting for
+  // the next append: the kernel would buffer that answer and deliver it on resume.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const unreplicated = await produce(clients.node(c, oldLeader), 'diverge', 0, records(5, 'lost'), 1);
+  expect([unreplicated.errorCode, unreplicated.baseOffset]).toEqual([ErrorCode.NONE, 10]);
+  await c.kill(oldLeader);
+  for (const id of followers) await c.resume(id);
+
+  const newLeader = await leaderOf(c, 'diverge', oldLeader);
+  await awaitLeader(clients.node(c, newLeader), 'diverge', 0);
+  expect((await produce(clients.node(c, newLeader), 'diverge', 0, records(3, 'c'))).baseOffset).toBe(10);
+
+  await c.restart(oldLeader);
+  await awaitTopicState(clients.controller(c), 'diverge', (list) => list[0]?.isr.length === 3, 30_000);
+  const read = valuesOf((await fetchOnce(clients.node(c, newLeader), 'diverge', 0, 0, 1000)).records);
+  expect(read.map((r) => r.value)).toEqual([...Array.from({ length: 10 }, (_, i) => `a-${i}`), 'c-0', 'c-1', 'c-2']);
+
+  await c.stopNode(oldLeader);
+  await c.stopNode(newLeader);
+  expect((await logBytes(c, oldLeader, 'diverge')).equals(await logBytes(c, newLeader, 'diverge'))).toBe(true);
+}, 120_000);
+
+it('stores an idempotent retry once across a leader change', async () => {
+  const c = await start();
+  await createTopic(clients.controller(c), 'retry', 1, 3, { 'min.insync.replicas': '2' });
+  const first = await leaderOf(c, 'retry');
+  await awaitLeader(clients.node(c, first), 'retry', 0);
+  const batch = records(4, 'once', { id: 99, epoch: 0, sequence: 0 });
+  const original = await produce(clients.node(c, first), 'retry', 0, Buffer.from(batch));
+  expect(original.errorCode).toBe(ErrorCode.NONE);
+
+  await c.kill(first);
+  const second = await leaderOf(c, 'retry', first);
+  await awaitLeader(clients.node(c, second), 'retry', 0);
+  const retried = await produce(clients.node(c, second), 'retry', 0, Buffer.from(batch));
+  expect([retried.errorCode, retried.baseOffset]).toEqual([ErrorCode.NONE, original.baseOffset]);
+  expect(valuesOf((await fetchOnce(clients.node(c, second), 'retry', 0, 0, 5000)).records)).toHaveLength(4);
+}, 60_000);
+
+it('refuses malformed and oversized requests whole, and keeps serving', async () => {
+  const c = await start();
+  await createTopic(clients.controller(c), 'strict', 1, 1);
+  const leader = await leaderOf(c, 'strict');
+  const node = clients.node(c, leader);
+  await awaitLeader(node, 'strict', 0);
+
+  const negative = await call(node, 'fetch', storage.FetchRequest.fromPartial({ maxWaitMs: 0, maxBytes: 1024, topics: [{ topic: 'strict', partitions: [{ partition: 0, fetchOffset: -5, partitionMaxBytes: 1024, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }] })).catch((error: grpc.ServiceError) => error);
+  expect((negative as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+  expect((negative as grpc.ServiceError).metadata.get('samsa-error-code')).toEqual([String(ErrorCode.INVALID_REQUEST)]);
+
+  const huge = Buffer.alloc(65 * 1024 * 1024, 1);
+  const oversized = await call(node, 'produce', storage.ProduceRequest.fromPartial({ acks: 1, timeoutMs: 1000, topics: [{ topic: 'strict', partitions: [{ partition: 0, records: huge }] }] })).catch((error: grpc.ServiceError) => error);
+  expect((oversized as grpc.ServiceError).code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+
+  expect((await produce(node, 'strict', 0, records(1))).errorCode).toBe(ErrorCode.NONE);
+}, 60_000);
