@@ -1,0 +1,164 @@
+/**
+ * Storage-node benchmark (issue #6). In one run it measures this machine's raw grpc-js ceilings
+ * (client→server and server→client streams of 64 KiB messages between two processes) and then
+ * Samsa on real processes (controller + storage nodes from the cluster harness), 1 KiB records in
+ * 16 KiB batches:
+ *   - produce, acks=1, one producer over ProduceStream, RF 1 → MB/s and ratio to client→server;
+ *   - consume over FetchStream from the start of a 1 GiB log, RF 1 → MB/s and ratio to server→client;
+ *   - produce, acks=all, RF 3 on 3 local nodes → MB/s and ratio to RF 1;
+ *   - produce latency at a fixed 2,000 records/s, one record per request (linger 0): p50, p99.
+ * Loops are bounded by bytes and records. Build first (npm run build); run: npm run bench.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { controller, storage } from '@samsa/proto';
+import { buildRecordBatch } from '@samsa/records';
+import { startCluster, type TestCluster } from '@samsa/testing';
+import { measureGrpcCeilings } from './grpc-ceiling.js';
+
+const MB = 1e6;
+const GiB = 1024 ** 3;
+const IN_FLIGHT = 16;
+
+const client = (cluster: TestCluster, nodeId: number) =>
+  new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 });
+
+function batch(): Buffer {
+  return buildRecordBatch(Array.from({ length: 16 }, (_, i) => ({ key: `key-${i}`, value: Buffer.alloc(1000, 97 + i), timestamp: Date.now() })));
+}
+
+async function createTopic(cluster: TestCluster, name: string, replicationFactor: number): Promise<void> {
+  const admin = new controller.ControllerServiceClient(cluster.controllerAddress, grpc.credentials.createInsecure());
+  const request = controller.CreateTopicsRequest.fromPartial({ topics: [{ name, numPartitions: 1, replicationFactor, configs: replicationFactor > 1 ? [{ name: 'min.insync.replicas', value: '2' }] : [] }] });
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const response = await new Promise<controller.CreateTopicsResponse>((resolve, reject) => admin.createTopics(request, (error, r) => (error ? reject(error) : resolve(r))));
+    if (response.topics[0]?.errorCode === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  admin.close();
+}
+
+async function leaderOf(cluster: TestCluster, topic: string): Promise<number> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    for (const nodeId of cluster.nodes.keys()) {
+      const c = client(cluster, nodeId);
+      const answer = await new Promise<storage.ListOffsetsResponse | undefined>((resolve) =>
+        c.listOffsets(storage.ListOffsetsRequest.fromPartial({ topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, timestampMs: -1 }] }] }), (error, r) => resolve(error ? undefined : r)),
+      );
+      c.close();
+      if (answer?.topics[0]?.partitions[0]?.errorCode === 0) return nodeId;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no leader for ${topic}`);
+}
+
+/** Streams `totalBytes` of batches with `IN_FLIGHT` requests outstanding; returns MB/s. */
+async function produceStream(c: storage.StorageServiceClient, topic: string, totalBytes: number, acks: number): Promise<number> {
+  const payload = batch();
+  const requests = Math.ceil(totalBytes / payload.length);
+  const stream = c.produceStream();
+  let sent = 0;
+  let acked = 0;
+  const started = process.hrtime.bigint();
+  await new Promise<void>((resolve, reject) => {
+    const send = () => {
+      while (sent < requests && sent - acked < IN_FLIGHT) {
+        stream.write({ requestId: sent++, acks, timeoutMs: 30_000, topics: [{ topic, partitions: [{ partition: 0, records: payload }] }] });
+      }
+    };
+    stream.on('data', (response: storage.ProduceStreamResponse) => {
+      if (response.topics[0]?.partitions[0]?.errorCode !== 0) return reject(new Error(`produce failed: ${response.topics[0]?.partitions[0]?.errorMessage}`));
+      acked++;
+      if (acked === requests) resolve();
+      else send();
+    });
+    stream.on('error', reject);
+    send();
+  });
+  stream.on('error', () => undefined);
+  stream.end();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return (requests * payload.length) / MB / seconds;
+}
+
+async function consumeStream(c: storage.StorageServiceClient, topic: string, totalBytes: number): Promise<number> {
+  const started = process.hrtime.bigint();
+  let bytes = 0;
+  const stream = c.fetchStream(storage.FetchStreamRequest.fromPartial({ replicaId: -1, maxWaitMs: 1000, minBytes: 1, maxBytes: 4 << 20, topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }] }));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('data', (response: storage.FetchStreamResponse) => {
+      for (const topicData of response.topics) for (const data of topicData.partitions) bytes += data.records.length;
+      if (bytes >= totalBytes) resolve();
+    });
+    stream.on('error', (error: grpc.ServiceError) => (error.code === grpc.status.CANCELLED ? resolve() : reject(error)));
+  });
+  stream.cancel();
+  return bytes / MB / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+async function latency(c: storage.StorageServiceClient, topic: string, records: number, perSecond: number): Promise<{ p50: number; p99: number }> {
+  const stream = c.produceStream();
+  stream.on('error', () => undefined);
+  const sentAt = new Map<number, bigint>();
+  const samples: number[] = [];
+  const done = new Promise<void>((resolve) => {
+    stream.on('data', (response: storage.ProduceStreamResponse) => {
+      const started = sentAt.get(response.requestId);
+      if (started !== undefined) samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (samples.length === records) resolve();
+    });
+  });
+  const intervalNs = BigInt(Math.round(1e9 / perSecond));
+  const begin = process.hrtime.bigint();
+  for (let i = 0; i < records; i++) {
+    const due = begin + intervalNs * BigInt(i);
+    const waitMs = Number(due - process.hrtime.bigint()) / 1e6;
+    if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    sentAt.set(i, process.hrtime.bigint());
+    stream.write({ requestId: i, acks: 1, timeoutMs: 30_000, topics: [{ topic, partitions: [{ partition: 0, records: buildRecordBatch([{ value: Buffer.alloc(1000, 120), timestamp: Date.now() }]) }] }] });
+  }
+  await done;
+  stream.end();
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length * 0.5)] ?? NaN, p99: samples[Math.floor(samples.length * 0.99)] ?? NaN };
+}
+
+function report(name: string, value: number, ceilingName: string, ceiling: number, goal?: number): void {
+  const goalText = goal === undefined ? '' : ` (goal >= ${goal})`;
+  console.log(`${name}: ${value.toFixed(1)} MB/s  |  ${ceilingName}: ${ceiling.toFixed(1)} MB/s  |  ratio ${(value / ceiling).toFixed(2)}${goalText}`);
+}
+
+async function main(): Promise<void> {
+  const ceilings = await measureGrpcCeilings({ totalBytes: 512 * 1024 * 1024 });
+  console.log(`grpc-js ceilings (64 KiB messages, two processes): client→server ${ceilings.clientToServerMBps.toFixed(1)} MB/s, server→client ${ceilings.serverToClientMBps.toFixed(1)} MB/s`);
+
+  const single = await startCluster({ nodes: 1 });
+  try {
+    await createTopic(single, 'bench-rf1', 1);
+    const c = client(single, await leaderOf(single, 'bench-rf1'));
+    const produced = await produceStream(c, 'bench-rf1', GiB, 1);
+    report('produce acks=1 RF1 (ProduceStream, 16 KiB batches)', produced, 'client→server ceiling', ceilings.clientToServerMBps, 0.5);
+    const consumed = await consumeStream(c, 'bench-rf1', GiB);
+    report('consume FetchStream from the start of a 1 GiB log', consumed, 'server→client ceiling', ceilings.serverToClientMBps, 0.5);
+    await createTopic(single, 'bench-latency', 1);
+    const lat = await latency(client(single, await leaderOf(single, 'bench-latency')), 'bench-latency', 10_000, 2000);
+    console.log(`produce latency at 2,000 records/s, one record per request, acks=1: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms`);
+    c.close();
+
+    const triple = await startCluster({ nodes: 3 });
+    try {
+      await createTopic(triple, 'bench-rf3', 3);
+      const c3 = client(triple, await leaderOf(triple, 'bench-rf3'));
+      const replicated = await produceStream(c3, 'bench-rf3', 256 * 1024 * 1024, -1);
+      report('produce acks=all RF3 min.insync.replicas=2 (3 local nodes)', replicated, 'RF1 acks=1 produce', produced);
+      c3.close();
+    } finally {
+      await triple.close();
+    }
+  } finally {
+    await single.close();
+  }
+}
+
+await main();
+process.exit(0);
