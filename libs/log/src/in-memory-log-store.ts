@@ -12,6 +12,7 @@ import { LeaderEpochCache, type EpochEntry } from './leader-epoch-cache.js';
 import { logConfig, type LogConfig } from './log-config.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
 import { Mutex } from './mutex.js';
+import { firstRecordAtOrAfter } from './timestamp-lookup.js';
 import { ProducerStateManager, type ProducerEntry } from './producer-state.js';
 import type { AbortedTxn } from './txn-index.js';
 
@@ -95,9 +96,8 @@ export class InMemoryLogStore implements LogStore {
   async offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined> {
     for (const view of this.batches) {
       if (view.maxTimestamp < timestampMs) continue;
-      for (const record of view.records()) {
-        if (record.timestamp >= timestampMs && record.offset >= this.start) return { offset: record.offset, timestamp: record.timestamp, leaderEpoch: view.partitionLeaderEpoch };
-      }
+      const found = firstRecordAtOrAfter(view, timestampMs, this.start);
+      if (found) return found;
     }
     return undefined;
   }

@@ -21,6 +21,7 @@ import { loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
 import { Mutex } from './mutex.js';
+import { firstRecordAtOrAfter } from './timestamp-lookup.js';
 import { encodeProducerSnapshot } from './producer-snapshot.js';
 import type { ProducerEntry, ProducerStateManager } from './producer-state.js';
 import { CLEAN_SHUTDOWN_MARKER, LEADER_EPOCH_CHECKPOINT, LOG_CHECKPOINT, SNAPSHOT_SUFFIX, offsetFileName, parseOffsetFileName } from './segment-files.js';
@@ -252,9 +253,8 @@ export class PartitionLog implements LogStore {
       if (segment.maxTimestampSoFar < timestampMs) continue;
       const batch = await segment.findBatchByTimestamp(timestampMs);
       if (!batch) continue;
-      for (const record of batch.records()) {
-        if (record.timestamp >= timestampMs && record.offset >= this.start) return { offset: record.offset, timestamp: record.timestamp, leaderEpoch: batch.partitionLeaderEpoch };
-      }
+      const found = firstRecordAtOrAfter(batch, timestampMs, this.start);
+      if (found) return found;
     }
     return undefined;
   }

@@ -9,7 +9,8 @@
  *
  * Concurrency: owned by one LogSegment; callers serialize mutations.
  */
-import { open, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeIndexEntries } from './index-file.js';
 
 export interface EntryCodec {
   /** Bytes per entry on disk. */
@@ -121,13 +122,7 @@ export class SparseIndex {
     const size = this.codec.entrySize;
     const bytes = Buffer.alloc((this.keys.length - from) * size);
     for (let i = from; i < this.keys.length; i++) this.codec.write(bytes, (i - from) * size, this.keys[i] as number, this.values[i] as number);
-    const handle = await open(this.path, this.rewriteNeeded ? 'w' : 'a');
-    try {
-      if (bytes.length > 0) await handle.write(bytes, 0, bytes.length);
-      if (sync) await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeIndexEntries(this.path, bytes, this.rewriteNeeded, sync);
     this.persisted = this.keys.length;
     this.rewriteNeeded = false;
   }

@@ -4,7 +4,8 @@
  * (may lie in an earlier segment), lastOffset int64 (the marker's offset), lastStableOffset int64.
  * Held in memory and written lazily like the sparse indexes; rebuilt from the log on recovery.
  */
-import { open, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeIndexEntries } from './index-file.js';
 
 export interface AbortedTxn {
   producerId: number;
@@ -92,13 +93,7 @@ export class TransactionIndex {
     const from = this.rewriteNeeded ? 0 : this.persisted;
     const bytes = Buffer.alloc((this.entries.length - from) * TXN_ENTRY_SIZE);
     this.entries.slice(from).forEach((txn, i) => encodeAbortedTxn(txn, bytes, i * TXN_ENTRY_SIZE));
-    const handle = await open(this.path, this.rewriteNeeded ? 'w' : 'a');
-    try {
-      if (bytes.length > 0) await handle.write(bytes, 0, bytes.length);
-      if (sync) await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeIndexEntries(this.path, bytes, this.rewriteNeeded, sync);
     this.persisted = this.entries.length;
     this.rewriteNeeded = false;
   }

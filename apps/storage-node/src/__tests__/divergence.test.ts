@@ -8,10 +8,9 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, expect, it } from 'vitest';
 import { ErrorCode, storage } from '@samsa/proto';
-import { startCluster, type TestCluster } from '@samsa/testing';
-import { awaitActiveNodes, awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, produce, records, valuesOf } from './storage-test-kit.js';
+import type { TestCluster } from '@samsa/testing';
+import { awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, leaderOf, produce, records, startActiveCluster, valuesOf } from './storage-test-kit.js';
 
-const NODE_ARGS = ['--replica-lag-time-max-ms', '3000', '--replica-fetch-wait-max-ms', '200'];
 let cluster: TestCluster | undefined;
 const clients = new Clients();
 
@@ -22,14 +21,8 @@ afterEach(async () => {
 });
 
 async function start(): Promise<TestCluster> {
-  cluster = await startCluster({ nodes: 3, nodeArgs: () => NODE_ARGS });
-  await awaitActiveNodes(clients.controller(cluster), 3);
+  cluster = await startActiveCluster(clients, 3);
   return cluster;
-}
-
-async function leaderOf(c: TestCluster, topic: string, not?: number): Promise<number> {
-  const list = await awaitTopicState(clients.controller(c), topic, (partitions) => (partitions[0]?.leaderId ?? -1) >= 0 && partitions[0]?.leaderId !== not, 30_000);
-  return list[0]?.leaderId ?? -1;
 }
 
 async function logBytes(c: TestCluster, nodeId: number, topic: string): Promise<Buffer> {
@@ -41,7 +34,7 @@ async function logBytes(c: TestCluster, nodeId: number, topic: string): Promise<
 it('truncates exactly the divergent tail of a restarted ex-leader, which then rejoins the ISR', async () => {
   const c = await start();
   await createTopic(clients.controller(c), 'diverge', 1, 3, { 'min.insync.replicas': '1' });
-  const oldLeader = await leaderOf(c, 'diverge');
+  const oldLeader = await leaderOf(clients.controller(c), 'diverge');
   await awaitLeader(clients.node(c, oldLeader), 'diverge', 0);
   expect((await produce(clients.node(c, oldLeader), 'diverge', 0, records(10, 'a'))).baseOffset).toBe(0);
 
@@ -55,7 +48,7 @@ it('truncates exactly the divergent tail of a restarted ex-leader, which then re
   await c.kill(oldLeader);
   for (const id of followers) await c.resume(id);
 
-  const newLeader = await leaderOf(c, 'diverge', oldLeader);
+  const newLeader = await leaderOf(clients.controller(c), 'diverge', [oldLeader]);
   await awaitLeader(clients.node(c, newLeader), 'diverge', 0);
   expect((await produce(clients.node(c, newLeader), 'diverge', 0, records(3, 'c'))).baseOffset).toBe(10);
 
@@ -72,14 +65,14 @@ it('truncates exactly the divergent tail of a restarted ex-leader, which then re
 it('stores an idempotent retry once across a leader change', async () => {
   const c = await start();
   await createTopic(clients.controller(c), 'retry', 1, 3, { 'min.insync.replicas': '2' });
-  const first = await leaderOf(c, 'retry');
+  const first = await leaderOf(clients.controller(c), 'retry');
   await awaitLeader(clients.node(c, first), 'retry', 0);
   const batch = records(4, 'once', { id: 99, epoch: 0, sequence: 0 });
   const original = await produce(clients.node(c, first), 'retry', 0, Buffer.from(batch));
   expect(original.errorCode).toBe(ErrorCode.NONE);
 
   await c.kill(first);
-  const second = await leaderOf(c, 'retry', first);
+  const second = await leaderOf(clients.controller(c), 'retry', [first]);
   await awaitLeader(clients.node(c, second), 'retry', 0);
   const retried = await produce(clients.node(c, second), 'retry', 0, Buffer.from(batch));
   expect([retried.errorCode, retried.baseOffset]).toEqual([ErrorCode.NONE, original.baseOffset]);
@@ -89,7 +82,7 @@ it('stores an idempotent retry once across a leader change', async () => {
 it('refuses malformed and oversized requests whole, and keeps serving', async () => {
   const c = await start();
   await createTopic(clients.controller(c), 'strict', 1, 1);
-  const leader = await leaderOf(c, 'strict');
+  const leader = await leaderOf(clients.controller(c), 'strict');
   const node = clients.node(c, leader);
   await awaitLeader(node, 'strict', 0);
 

@@ -8,10 +8,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { ErrorCode, storage } from '@samsa/proto';
-import { startCluster, type TestCluster } from '@samsa/testing';
-import { awaitActiveNodes, awaitLeader, awaitTopicState, Clients, createTopic, fetchOnce, produce, records, valuesOf } from './storage-test-kit.js';
+import type { TestCluster } from '@samsa/testing';
+import { awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, leaderOf, produce, records, startActiveCluster, valuesOf } from './storage-test-kit.js';
 
-const NODE_ARGS = ['--replica-lag-time-max-ms', '3000', '--replica-fetch-wait-max-ms', '200'];
 let cluster: TestCluster | undefined;
 const clients = new Clients();
 
@@ -21,18 +20,11 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-/** The leader's id as the controller sees it. */
-async function leaderOf(c: TestCluster, topic: string, excluded: number[] = []): Promise<number> {
-  const partitions = await awaitTopicState(clients.controller(c), topic, (list) => (list[0]?.leaderId ?? -1) >= 0 && !excluded.includes(list[0]?.leaderId ?? -1));
-  return partitions[0]?.leaderId ?? -1;
-}
-
 it('keeps every acknowledged record, once and in order, while the leader is killed twice', async () => {
-  cluster = await startCluster({ nodes: 3, nodeArgs: () => NODE_ARGS });
+  cluster = await startActiveCluster(clients, 3);
   const c = cluster;
-  await awaitActiveNodes(clients.controller(c), 3);
   await createTopic(clients.controller(c), 'durable', 1, 3, { 'min.insync.replicas': '2' });
-  let leader = await leaderOf(c, 'durable');
+  let leader = await leaderOf(clients.controller(c), 'durable');
   await awaitLeader(clients.node(c, leader), 'durable', 0);
 
   const BATCHES = 1000;
@@ -56,14 +48,14 @@ it('keeps every acknowledged record, once and in order, while the leader is kill
         break;
       }
       expect(attempt).toBeLessThan(400);
-      leader = await leaderOf(c, 'durable', dead.slice(-1));
+      leader = await leaderOf(clients.controller(c), 'durable', dead.slice(-1));
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
   await c.restart(dead[1] as number);
 
   // Read everything back from the current leader.
-  leader = await leaderOf(c, 'durable');
+  leader = await leaderOf(clients.controller(c), 'durable');
   const node = clients.node(c, leader);
   const seen: Array<{ offset: number; value: string }> = [];
   for (let offset = 0; offset < BATCHES * PER_BATCH; ) {
@@ -94,11 +86,10 @@ it('keeps every acknowledged record, once and in order, while the leader is kill
 }, 180_000);
 
 it('refuses acks=all with NOT_ENOUGH_REPLICAS when two replicas are down, appending nothing', async () => {
-  cluster = await startCluster({ nodes: 3, nodeArgs: () => NODE_ARGS });
+  cluster = await startActiveCluster(clients, 3);
   const c = cluster;
-  await awaitActiveNodes(clients.controller(c), 3);
   await createTopic(clients.controller(c), 'guarded', 1, 3, { 'min.insync.replicas': '2' });
-  const leader = await leaderOf(c, 'guarded');
+  const leader = await leaderOf(clients.controller(c), 'guarded');
   const node = clients.node(c, leader);
   await awaitLeader(node, 'guarded', 0);
   expect((await produce(node, 'guarded', 0, records(1))).errorCode).toBe(ErrorCode.NONE);
@@ -112,7 +103,6 @@ it('refuses acks=all with NOT_ENOUGH_REPLICAS when two replicas are down, append
 
 /** Waits (bounded) until the node itself reports an ISR of `size` through its Metadata answer... of its partition state. */
 async function awaitIsr(node: storage.StorageServiceClient, topic: string, size: number): Promise<void> {
-  const { call } = await import('./storage-test-kit.js');
   const deadline = Date.now() + 20_000;
   for (;;) {
     const metadata = await call(node, 'metadata', storage.MetadataRequest.fromPartial({ topics: [topic] }));

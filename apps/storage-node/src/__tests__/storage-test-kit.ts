@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { controller, ErrorCode, storage } from '@samsa/proto';
 import { buildRecordBatch, iterateBatches } from '@samsa/records';
-import type { TestCluster } from '@samsa/testing';
+import { startCluster, type TestCluster } from '@samsa/testing';
 
 type UnaryTypes<F> = F extends (request: infer Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: infer Res) => void) => grpc.ClientUnaryCall
   ? { request: Req; response: Res }
@@ -148,4 +148,20 @@ export function valuesOf(bytes: Buffer, fromOffset = 0): Array<{ offset: number;
     for (const record of batch.records()) if (record.offset >= fromOffset) out.push({ offset: record.offset, value: record.value?.toString() ?? '' });
   }
   return out;
+}
+
+/** Node flags for cluster tests: followers drop out of the ISR after 3 s, fetches park 200 ms. */
+export const TEST_NODE_ARGS = ['--replica-lag-time-max-ms', '3000', '--replica-fetch-wait-max-ms', '200'];
+
+/** A cluster of `nodes` storage nodes, resolved once all of them are active (unfenced). */
+export async function startActiveCluster(clients: Clients, nodes: number): Promise<TestCluster> {
+  const cluster = await startCluster({ nodes, nodeArgs: () => TEST_NODE_ARGS });
+  await awaitActiveNodes(clients.controller(cluster), nodes);
+  return cluster;
+}
+
+/** The partition-0 leader of `topic` as the controller sees it, skipping `excluded` nodes. */
+export async function leaderOf(client: controller.ControllerServiceClient, topic: string, excluded: readonly number[] = []): Promise<number> {
+  const partitions = await awaitTopicState(client, topic, (list) => (list[0]?.leaderId ?? -1) >= 0 && !excluded.includes(list[0]?.leaderId ?? -1), 30_000);
+  return partitions[0]?.leaderId ?? -1;
 }

@@ -90,3 +90,13 @@ export async function readAll(log: PartitionLog, maxOffset?: number) {
   }
   return out;
 }
+
+/** The SamsaError code a promise rejects with, or 'ok'. */
+export async function errorCodeOf(promise: Promise<unknown>): Promise<number | 'ok'> {
+  try {
+    await promise;
+    return 'ok';
+  } catch (error) {
+    return (error as { code: number }).code;
+  }
+}

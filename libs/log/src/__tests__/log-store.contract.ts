@@ -7,7 +7,7 @@ import { buildRecordBatch } from '@samsa/records';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogConfig } from '../log-config.js';
 import type { LogStore } from '../log-store.js';
-import { batch, marker, recordsOf } from './log-context.js';
+import { batch, marker, recordsOf, errorCodeOf } from './log-context.js';
 
 export interface LogStoreFixture {
   store: LogStore;
@@ -18,14 +18,7 @@ export interface LogStoreFixture {
 
 export type LogStoreFactory = (config?: Partial<LogConfig>) => Promise<LogStoreFixture>;
 
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return (error as { code: ErrorCode }).code;
-  }
-}
+const codeOf = errorCodeOf;
 
 async function offsets(store: LogStore, from = store.logStartOffset): Promise<number[]> {
   const out: number[] = [];

@@ -5,20 +5,13 @@ import { CompressionType, iterateBatches } from '@samsa/records';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@samsa/common';
 import { applyRetention, startMaintenance } from '../log-maintenance.js';
-import { batch, keyedBatch, logContext, readAll, recordsOf, type LogContext } from './log-context.js';
+import { batch, keyedBatch, logContext, readAll, recordsOf, type LogContext, errorCodeOf } from './log-context.js';
 
 let ctx: LogContext;
 beforeEach(async () => (ctx = await logContext()));
 afterEach(async () => ctx.cleanup());
 
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return (error as { code: ErrorCode }).code;
-  }
-}
+const codeOf = errorCodeOf;
 
 describe('PartitionLog append and read', () => {
   it('assigns consecutive offsets and reads back exactly what was appended, whole batches only', async () => {

@@ -1,19 +1,12 @@
 import { ErrorCode } from '@samsa/proto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batch, logContext, marker, readAll, type LogContext } from './log-context.js';
+import { batch, logContext, marker, readAll, type LogContext, errorCodeOf } from './log-context.js';
 
 let ctx: LogContext;
 beforeEach(async () => (ctx = await logContext()));
 afterEach(async () => ctx.cleanup());
 
-async function codeOf(promise: Promise<unknown>): Promise<ErrorCode | 'ok'> {
-  try {
-    await promise;
-    return 'ok';
-  } catch (error) {
-    return (error as { code: ErrorCode }).code;
-  }
-}
+const codeOf = errorCodeOf;
 
 const producer = (sequence: number, epoch = 0) => ({ id: 4242, epoch, sequence });
 
