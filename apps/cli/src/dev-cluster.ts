@@ -1,11 +1,13 @@
 /**
- * `samsa dev` (for now): starts the four Samsa services as child processes on 127.0.0.1, forwards
- * their JSON log lines, prints where each listens once all are READY, and on Ctrl-C / SIGTERM
- * stops them gracefully. If any service exits on its own, the others are stopped and the command
- * fails. The embedded single-process dev cluster replaces this when the services are implemented.
+ * `samsa dev`: starts Samsa on this machine — the controller (embedded metadata store), one
+ * storage node registered with it, and the two coordinators — as child processes on 127.0.0.1,
+ * forwards their JSON log lines, prints where each listens once all are READY, and on Ctrl-C /
+ * SIGTERM stops them gracefully (the storage node moves its leaderships away first). If any
+ * service exits on its own, the others are stopped and the command fails.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,14 +38,31 @@ interface Running {
   adminPort?: number;
 }
 
+/** A port the OS considers free right now (for --base-port 0, where services must find the controller). */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** Runs until stopped by a signal; resolves with the process exit code to use. */
-export function runDevCluster(options: DevClusterOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runDevCluster(options: DevClusterOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const controllerPort = options.basePort === 0 ? await freePort(options.host) : options.basePort + 1;
   const running: Running[] = DEV_SERVICES.map(({ name, portOffset }) => {
     const port = (offset: number) => String(options.basePort === 0 ? 0 : options.basePort + offset);
     const entry = fileURLToPath(new URL(`../../${name}/dist/main.js`, import.meta.url));
-    const args = ['--host', options.host, '--grpc-port', port(portOffset), '--admin-host', options.host];
+    const grpcPort = name === 'controller' ? String(controllerPort) : port(portOffset);
+    const args = ['--host', options.host, '--grpc-port', grpcPort, '--admin-host', options.host];
     args.push('--admin-port', port(portOffset + ADMIN_PORT_DISTANCE), '--log-level', options.logLevel);
     if (name === 'controller') args.push('--data-dir', join(options.dataDir, 'controller'));
+    if (name === 'storage-node') {
+      args.push('--node-id', '1', '--data-dir', join(options.dataDir, 'storage-node-1'), '--controller-address', `${options.host}:${controllerPort}`);
+    }
     const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     return { name, child };
   });
@@ -52,11 +71,19 @@ export function runDevCluster(options: DevClusterOptions, out: NodeJS.WritableSt
     let stopping = false;
     let exitCode = 0;
     let exited = 0;
+    const alive = (service: Running) => service.child.exitCode === null && service.child.signalCode === null;
+    // The controller stops last: the storage node's controlled shutdown needs it to move leaderships.
+    const stopController = () => {
+      if (running.every((service) => service.name === 'controller' || !alive(service))) {
+        for (const service of running) if (service.name === 'controller' && alive(service)) service.child.kill('SIGTERM');
+      }
+    };
     const stopAll = (code: number) => {
       if (stopping) return;
       stopping = true;
       exitCode = code;
-      for (const service of running) if (service.child.exitCode === null) service.child.kill('SIGTERM');
+      for (const service of running) if (service.name !== 'controller' && alive(service)) service.child.kill('SIGTERM');
+      stopController();
     };
 
     for (const service of running) {
@@ -69,6 +96,7 @@ export function runDevCluster(options: DevClusterOptions, out: NodeJS.WritableSt
       });
       service.child.once('exit', (code, signal) => {
         exited++;
+        if (stopping) stopController();
         if (!stopping) {
           process.stderr.write(`samsa dev: ${service.name} exited unexpectedly (code ${code}, signal ${signal}); stopping the others\n`);
           stopAll(1);

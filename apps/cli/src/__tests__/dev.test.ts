@@ -28,6 +28,8 @@ it('samsa dev starts every service, and SIGTERM stops them all and exits 0', asy
   const readyLines = await Promise.all(names.map((name) => dev.waitForLog((line) => line.msg === 'READY' && line.service === name)));
 
   for (const line of readyLines) expect(await checkHealth(`127.0.0.1:${line.grpcPort}`)).toBe('SERVING');
+  // The storage node found the controller and registered with it.
+  await dev.waitForLog((line) => line.msg === 'registered' && line.service === 'storage-node');
 
   expect(await dev.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   for (const line of readyLines) expect(isAlive(Number(line.pid))).toBe(false);

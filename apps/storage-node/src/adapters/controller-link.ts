@@ -137,9 +137,13 @@ export class ControllerLink {
     if (this.brokerEpoch < 0) return true;
     this.wantShutdown = true;
     const deadline = this.options.clock.monotonicMs() + timeoutMs;
+    let failures = 0;
     while (this.options.clock.monotonicMs() < deadline) {
       const response = await this.heartbeat().catch(() => undefined);
       if (response?.shouldShutdown) return true;
+      // No controller to move leadership: stop anyway rather than hang (the session will expire).
+      failures = response ? 0 : failures + 1;
+      if (failures >= 3) return false;
       await this.options.clock.sleep(Math.min(200, this.heartbeatIntervalMs));
     }
     return false;
