@@ -203,22 +203,39 @@ export class LogSegment {
 
   /** Appends whole batches (already validated and offset-assigned) at the end of the file. */
   async append(bytes: Buffer, info: AppendInfo): Promise<void> {
+    await this.appendGroup([{ bytes, lastOffset: info.largestOffset }], info);
+  }
+
+  /**
+   * Appends several appends' bytes with one vectored write. Index entries follow the same rule
+   * as if each part had been appended on its own, so reads skip no further than usual.
+   */
+  async appendGroup(parts: ReadonlyArray<{ bytes: Buffer; lastOffset: number }>, info: AppendInfo): Promise<void> {
     const position = this.size;
+    const total = parts.reduce((sum, part) => sum + part.bytes.length, 0);
     let written = 0;
-    while (written < bytes.length) {
-      const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written, position + written);
-      written += bytesWritten;
+    const { bytesWritten } = await this.handle.writev(parts.map((part) => part.bytes), position);
+    written += bytesWritten;
+    if (written < total) {
+      // A short vectored write (rare): finish the remainder from one contiguous copy.
+      const rest = Buffer.concat(parts.map((part) => part.bytes)).subarray(written);
+      for (let done = 0; done < rest.length; ) done += (await this.handle.write(rest, done, rest.length - done, position + written + done)).bytesWritten;
     }
-    if (position === 0) this.rollingTimestamp = new RecordBatchView(bytes, 0).maxTimestamp;
+    const first = parts[0]?.bytes;
+    if (position === 0 && first) this.rollingTimestamp = new RecordBatchView(first, 0).maxTimestamp;
     this.observeTimestamp(info.maxTimestamp, info.offsetOfMaxTimestamp);
-    if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
-      this.offsetIndex.append(info.largestOffset - this.baseOffset, position);
-      this.maybeAppendTimeEntry();
-      this.bytesSinceLastIndexEntry = 0;
+    let partPosition = position;
+    for (const part of parts) {
+      if (this.bytesSinceLastIndexEntry > this.options.indexIntervalBytes) {
+        this.offsetIndex.append(part.lastOffset - this.baseOffset, partPosition);
+        this.maybeAppendTimeEntry();
+        this.bytesSinceLastIndexEntry = 0;
+      }
+      this.bytesSinceLastIndexEntry += part.bytes.length;
+      this.largestAppendBytes = Math.max(this.largestAppendBytes, part.bytes.length);
+      partPosition += part.bytes.length;
     }
-    this.bytesSinceLastIndexEntry += bytes.length;
-    this.largestAppendBytes = Math.max(this.largestAppendBytes, bytes.length);
-    this.size = position + bytes.length;
+    this.size = position + total;
     this.nextOffset = info.largestOffset + 1;
   }
 

@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import { ErrorCode } from '@samsa/proto';
 import { SamsaError, silentLogger, systemClock, type Clock, type Logger, type TimerHandle } from '@samsa/common';
 import type { RecordBatchView } from '@samsa/records';
-import { epochStarts, prepareAppend, validateBatches } from './append-preparation.js';
+import { epochStarts, prepareAppend, validateBatches, type PreparedAppend } from './append-preparation.js';
 import { writeCheckpoint, writeFileAtomically } from './checkpoint-file.js';
 import type { EpochEntry } from './leader-epoch-cache.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
@@ -35,9 +35,27 @@ export interface PartitionLogOptions {
   logger?: Logger;
 }
 
+/** Largest group of queued appends written with one vectored write. */
+const GROUP_APPEND_BYTES = 4 * 1024 * 1024;
+
+interface Appended {
+  result: AppendResult;
+  flushTo: number | undefined;
+}
+
+interface QueuedAppend {
+  batches: Buffer;
+  views: RecordBatchView[];
+  options: AppendOptions;
+  resolve(appended: Appended): void;
+  reject(error: unknown): void;
+}
+
 export class PartitionLog implements LogStore {
   readonly config: LogConfig;
   private readonly writes = new Mutex();
+  private readonly queued: QueuedAppend[] = [];
+  private draining = false;
   private unflushedMessages = 0;
   private flushing: Promise<void> | undefined;
   private flushTimer: TimerHandle | undefined;
@@ -98,36 +116,98 @@ export class PartitionLog implements LogStore {
 
   // ---------------------------------------------------------------- append
 
+  /**
+   * Appends arriving while a write is in progress wait in a queue and go out together as one
+   * vectored write (group append), in arrival order: a busy producer stream pays one system call
+   * for many batches. Each append is still checked and answered on its own.
+   */
   async append(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
     this.ensureOpen();
     const views = validateBatches(batches, options, this.config);
-    const { result, flushTo } = await this.writes.run(async () => {
-      this.ensureOpen();
-      const prepared = prepareAppend(views, options, {
-        config: this.config,
-        nowMs: this.clock.nowMs(),
-        logEndOffset: this.logEndOffset,
-        logStartOffset: this.start,
-        producers: this.producers,
-      });
-      if (prepared.kind === 'duplicate') return { result: prepared.result, flushTo: undefined };
-      await this.maybeRoll(batches.length, (views[0] as RecordBatchView).maxTimestamp, prepared.lastOffset);
-      const segment = this.activeSegment;
-      await segment.append(batches, { largestOffset: prepared.lastOffset, maxTimestamp: prepared.maxTimestamp, offsetOfMaxTimestamp: prepared.offsetOfMaxTimestamp });
-      prepared.stage.commit();
-      for (const txn of prepared.aborts) segment.txnIndex.append(txn);
-      const starts = epochStarts(views, this.epochs.latestEpoch);
-      for (const { epoch, startOffset } of starts) this.epochs.assign(epoch, startOffset);
-      if (starts.length > 0) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
-      this.unflushedMessages += prepared.recordCount;
-      this.scheduleFlush();
-      const { baseOffset, lastOffset, logAppendTimeMs, recordCount } = prepared;
-      const appended: AppendResult = { baseOffset, lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: false, recordCount };
-      return { result: appended, flushTo: this.unflushedMessages >= this.config.flushMessages ? lastOffset + 1 : undefined };
+    const { result, flushTo } = await new Promise<Appended>((resolve, reject) => {
+      this.queued.push({ batches, views, options, resolve, reject });
+      this.scheduleDrain();
     });
     // Outside the writer lock, so appends arriving meanwhile share the next fsync.
     if (flushTo !== undefined) await this.flushTo(flushTo);
     return result;
+  }
+
+  private scheduleDrain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    void this.writes
+      .run(() => this.drainQueue())
+      .catch((error: unknown) => this.logger.error({ err: error }, 'append failed'))
+      .finally(() => {
+        this.draining = false;
+        if (this.queued.length > 0) this.scheduleDrain();
+      });
+  }
+
+  /** Writes every queued append, in groups of at most GROUP_APPEND_BYTES. Runs as the single writer. */
+  private async drainQueue(): Promise<void> {
+    while (this.queued.length > 0) {
+      const group: Array<{ pending: QueuedAppend; prepared: PreparedAppend }> = [];
+      let bytes = 0;
+      let next = this.logEndOffset;
+      while (this.queued.length > 0 && (group.length === 0 || bytes + (this.queued[0] as QueuedAppend).batches.length <= GROUP_APPEND_BYTES)) {
+        const pending = this.queued.shift() as QueuedAppend;
+        try {
+          this.ensureOpen();
+          const prepared = prepareAppend(pending.views, pending.options, { config: this.config, nowMs: this.clock.nowMs(), logEndOffset: next, logStartOffset: this.start, producers: this.producers });
+          if (prepared.kind === 'duplicate') {
+            pending.resolve({ result: prepared.result, flushTo: undefined });
+            continue;
+          }
+          // Visible to the next append of the group; a failed write below fails the log for good.
+          prepared.stage.commit();
+          group.push({ pending, prepared });
+          bytes += pending.batches.length;
+          next = prepared.lastOffset + 1;
+        } catch (error) {
+          pending.reject(error);
+        }
+      }
+      if (group.length > 0) await this.writeGroup(group, bytes);
+    }
+  }
+
+  private async writeGroup(group: Array<{ pending: QueuedAppend; prepared: PreparedAppend }>, bytes: number): Promise<void> {
+    const first = group[0] as { pending: QueuedAppend; prepared: PreparedAppend };
+    const last = group.at(-1) as { pending: QueuedAppend; prepared: PreparedAppend };
+    let maxTimestamp = -1;
+    let offsetOfMaxTimestamp = -1;
+    for (const { prepared } of group) {
+      if (prepared.maxTimestamp > maxTimestamp) {
+        maxTimestamp = prepared.maxTimestamp;
+        offsetOfMaxTimestamp = prepared.offsetOfMaxTimestamp;
+      }
+    }
+    try {
+      await this.maybeRoll(bytes, (first.pending.views[0] as RecordBatchView).maxTimestamp, last.prepared.lastOffset);
+      const segment = this.activeSegment;
+      await segment.appendGroup(group.map(({ pending, prepared }) => ({ bytes: pending.batches, lastOffset: prepared.lastOffset })), { largestOffset: last.prepared.lastOffset, maxTimestamp, offsetOfMaxTimestamp });
+      const views = group.flatMap(({ pending }) => pending.views);
+      for (const { prepared } of group) for (const txn of prepared.aborts) segment.txnIndex.append(txn);
+      const starts = epochStarts(views, this.epochs.latestEpoch);
+      for (const { epoch, startOffset } of starts) this.epochs.assign(epoch, startOffset);
+      if (starts.length > 0) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+    } catch (error) {
+      // Producer state already counts these batches: the log cannot be trusted without a reopen.
+      this.closed = true;
+      const failure = new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `writing to ${this.dir} failed: ${(error as Error).message}`, { cause: error });
+      for (const { pending } of group) pending.reject(failure);
+      for (const pending of this.queued.splice(0)) pending.reject(failure);
+      throw error;
+    }
+    for (const { pending, prepared } of group) {
+      this.unflushedMessages += prepared.recordCount;
+      const { baseOffset, lastOffset, logAppendTimeMs, recordCount } = prepared;
+      const flushTo = this.unflushedMessages >= this.config.flushMessages ? lastOffset + 1 : undefined;
+      pending.resolve({ result: { baseOffset, lastOffset, logAppendTimeMs, logStartOffset: this.start, duplicate: false, recordCount }, flushTo });
+    }
+    this.scheduleFlush();
   }
 
   // ---------------------------------------------------------------- rolling

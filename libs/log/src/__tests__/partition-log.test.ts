@@ -236,3 +236,26 @@ describe('PartitionLog compaction on a schedule', () => {
     expect(remaining.at(-1)?.offset).toBe(29);
   });
 });
+
+describe('PartitionLog group appends', () => {
+  it('answers concurrent appends in arrival order with contiguous offsets, failing only the bad one', async () => {
+    const log = await ctx.open();
+    const sizes = Array.from({ length: 60 }, (_, i) => 1 + (i % 5));
+    const corrupt = batch(2);
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
+    const appends = sizes.map((size, i) => (i === 30 ? log.append(corrupt, { origin: 'leader' }) : log.append(batch(size), { origin: 'leader' })));
+    const settled = await Promise.allSettled(appends);
+    expect(settled[30]?.status).toBe('rejected');
+    let expected = 0;
+    settled.forEach((outcome, i) => {
+      if (i === 30) return;
+      expect(outcome.status).toBe('fulfilled');
+      const result = (outcome as PromiseFulfilledResult<{ baseOffset: number; lastOffset: number }>).value;
+      expect(result.baseOffset).toBe(expected);
+      expected = result.lastOffset + 1;
+      expect(result.lastOffset - result.baseOffset + 1).toBe(sizes[i]);
+    });
+    expect(log.logEndOffset).toBe(expected);
+    expect((await readAll(log)).map((r) => r.offset)).toEqual(Array.from({ length: expected }, (_, i) => i));
+  });
+});
