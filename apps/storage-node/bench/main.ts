@@ -3,7 +3,7 @@
  * (client→server and server→client streams of 64 KiB messages between two processes) and then
  * Samsa on real processes (controller + storage nodes from the cluster harness), 1 KiB records in
  * 16 KiB batches:
- *   - produce, acks=1, one producer over ProduceStream, RF 1 → MB/s and ratio to client→server;
+ *   - produce, acks=1, one producer over ProduceStream (128 requests in flight), RF 1 → MB/s and ratio to client→server;
  *   - consume over FetchStream from the start of a 1 GiB log, RF 1 → MB/s and ratio to server→client;
  *   - produce, acks=all, RF 3 on 3 local nodes → MB/s and ratio to RF 1;
  *   - produce latency at a fixed 2,000 records/s, one record per request (linger 0): p50, p99.
@@ -17,7 +17,7 @@ import { measureGrpcCeilings } from './grpc-ceiling.js';
 
 const MB = 1e6;
 const GiB = 1024 ** 3;
-const IN_FLIGHT = 16;
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 128);
 
 const client = (cluster: TestCluster, nodeId: number) =>
   new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 });
@@ -128,7 +128,21 @@ function report(name: string, value: number, ceilingName: string, ceiling: numbe
   console.log(`${name}: ${value.toFixed(1)} MB/s  |  ${ceilingName}: ${ceiling.toFixed(1)} MB/s  |  ratio ${(value / ceiling).toFixed(2)}${goalText}`);
 }
 
+/** BENCH_ONLY=produce measures only RF1 produce (for profiling the produce path). */
+async function produceOnly(): Promise<void> {
+  const single = await startCluster({ nodes: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
+  try {
+    await createTopic(single, 'bench-rf1', 1);
+    const c = client(single, await leaderOf(single, 'bench-rf1'));
+    console.log(`produce acks=1 RF1: ${(await produceStream(c, 'bench-rf1', GiB / 2, 1)).toFixed(1)} MB/s`);
+    c.close();
+  } finally {
+    await single.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'produce') return produceOnly();
   const ceilings = await measureGrpcCeilings({ totalBytes: 512 * 1024 * 1024 });
   console.log(`grpc-js ceilings (64 KiB messages, two processes): client→server ${ceilings.clientToServerMBps.toFixed(1)} MB/s, server→client ${ceilings.serverToClientMBps.toFixed(1)} MB/s`);
 

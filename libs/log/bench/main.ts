@@ -100,9 +100,14 @@ async function main(): Promise<void> {
       while (offset < log.logEndOffset) offset = (await log.read(offset, { maxBytes: MiB })).nextOffset;
     });
     await log.close();
-    const openSeconds = await timed(async () => {
-      log = await PartitionLog.open({ dir: join(dir, 'log') });
-    });
+    const opens: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      opens.push(await timed(async () => {
+        log = await PartitionLog.open({ dir: join(dir, 'log') });
+      }));
+      if (round < 2) await log.close();
+    }
+    const openSeconds = best(opens);
     console.log(`open clean ${(totalBytes / MiB).toFixed(0)} MiB log: ${(openSeconds * 1000).toFixed(1)} ms  |  reading it: ${(readAll * 1000).toFixed(0)} ms  |  ratio ${(openSeconds / readAll).toFixed(4)} (goal < 0.01)`);
     await log.close();
 

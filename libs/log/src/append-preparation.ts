@@ -39,7 +39,7 @@ export function validateBatches(batches: Buffer, options: AppendOptions, config:
     if (view.sizeInBytes > config.segmentBytes) {
       throw new SamsaError(ErrorCode.RECORD_LIST_TOO_LARGE, `batch of ${view.sizeInBytes} bytes exceeds segment.bytes ${config.segmentBytes}`);
     }
-    validateBatchForAppend(view, { deep: options.origin === 'leader', probed: true });
+    validateBatchForAppend(view, { deep: options.origin === 'leader' && options.validateRecords !== false, probed: true });
     views.push(view);
   }
   if (views.length === 0) throw new SamsaError(ErrorCode.INVALID_RECORD, 'an append needs at least one record batch');

@@ -214,7 +214,8 @@ export class LogSegment {
     const position = this.size;
     const total = parts.reduce((sum, part) => sum + part.bytes.length, 0);
     let written = 0;
-    const { bytesWritten } = await this.handle.writev(parts.map((part) => part.bytes), position);
+    const only = parts.length === 1 ? parts[0]?.bytes : undefined;
+    const { bytesWritten } = only ? await this.handle.write(only, 0, only.length, position) : await this.handle.writev(parts.map((part) => part.bytes), position);
     written += bytesWritten;
     if (written < total) {
       // A short vectored write (rare): finish the remainder from one contiguous copy.

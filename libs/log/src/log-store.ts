@@ -20,6 +20,11 @@ export interface AppendOptions {
   origin: 'leader' | 'replica';
   /** Leader epoch stamped into every batch (leader appends). */
   leaderEpoch?: number;
+  /**
+   * Leader appends: also walk every record (decompressing) to check offset deltas and structure.
+   * Default true; a storage node on its hot path checks headers and CRCs only (false).
+   */
+  validateRecords?: boolean;
 }
 
 export interface AppendResult {

@@ -16,12 +16,14 @@ export interface EntryCodec {
   /** Bytes per entry on disk. */
   entrySize: number;
   write(target: Buffer, at: number, key: number, value: number): void;
-  read(source: Buffer, at: number): { key: number; value: number };
+  readKey(source: Buffer, at: number): number;
+  readValue(source: Buffer, at: number): number;
 }
 
 export class SparseIndex {
   private keys: number[] = [];
   private values: number[] = [];
+
   private persisted = 0;
   private rewriteNeeded = false;
 
@@ -46,13 +48,22 @@ export class SparseIndex {
     }
     if (bytes.length % codec.entrySize !== 0 || bytes.length / codec.entrySize > maxEntries) return undefined;
     const index = new SparseIndex(path, codec, maxEntries);
+    const count = bytes.length / codec.entrySize;
+    index.keys = new Array<number>(count);
+    index.values = new Array<number>(count);
     let previous: { key: number; value: number } | undefined;
-    for (let at = 0; at < bytes.length; at += codec.entrySize) {
-      const entry = codec.read(bytes, at);
-      if (!isValid(entry.key, entry.value, previous)) return undefined;
-      index.keys.push(entry.key);
-      index.values.push(entry.value);
-      previous = entry;
+    for (let i = 0, at = 0; i < count; i++, at += codec.entrySize) {
+      const key = codec.readKey(bytes, at);
+      const value = codec.readValue(bytes, at);
+      if (!isValid(key, value, previous)) return undefined;
+      index.keys[i] = key;
+      index.values[i] = value;
+      if (previous) {
+        previous.key = key;
+        previous.value = value;
+      } else {
+        previous = { key, value };
+      }
     }
     index.persisted = index.keys.length;
     return index;
@@ -139,7 +150,8 @@ export const OFFSET_ENTRY: EntryCodec = {
     target.writeInt32BE(key, at);
     target.writeInt32BE(value, at + 4);
   },
-  read: (source, at) => ({ key: source.readInt32BE(at), value: source.readInt32BE(at + 4) }),
+  readKey: (source, at) => source.readInt32BE(at),
+  readValue: (source, at) => source.readInt32BE(at + 4),
 };
 
 /** Time index entry: timestamp int64 + relativeOffset int32 (12 bytes). */
@@ -149,5 +161,7 @@ export const TIME_ENTRY: EntryCodec = {
     target.writeBigInt64BE(BigInt(key), at);
     target.writeInt32BE(value, at + 8);
   },
-  read: (source, at) => ({ key: Number(source.readBigInt64BE(at)), value: source.readInt32BE(at + 8) }),
+  // Timestamps are below 2^53: two 32-bit halves, without a BigInt per entry.
+  readKey: (source, at) => source.readInt32BE(at) * 4_294_967_296 + source.readUInt32BE(at + 4),
+  readValue: (source, at) => source.readInt32BE(at + 8),
 };

@@ -23,6 +23,8 @@ import { probeBatch } from './batch-probe.js';
 import { isSupportedCompression } from './compression.js';
 import { readControlRecord } from './control-record.js';
 import type { RecordBatchView } from './record-batch-view.js';
+import { CompressionType, RECORD_BATCH_HEADER_SIZE } from './constants.js';
+import { ByteReader } from './varint.js';
 
 export interface ValidateOptions {
   /** Also decode every record (decompressing if needed). Default true. */
@@ -64,6 +66,10 @@ export function validateBatchForAppend(view: RecordBatchView, options: ValidateO
     throw invalid(`Idempotent batch of producer ${producerId} has invalid baseSequence ${view.baseSequence}`);
   }
   if (options.deep === false) return;
+  if (view.compression === CompressionType.NONE && !view.isControl) {
+    checkUncompressedRecords(view, recordsCount);
+    return;
+  }
   let expectedDelta = 0;
   for (const record of view.records()) {
     if (record.offsetDelta !== expectedDelta) {
@@ -72,4 +78,37 @@ export function validateBatchForAppend(view: RecordBatchView, options: ValidateO
     if (view.isControl) readControlRecord(record);
     expectedDelta++;
   }
+}
+
+/**
+ * The deep check of an uncompressed batch without decoding: walks each record's length-prefixed
+ * fields (attributes, timestamp delta, offset delta, key, value, headers) in place, checking that
+ * offset deltas run 0..count-1 and that every record ends exactly where its length says.
+ */
+function checkUncompressedRecords(view: RecordBatchView, count: number): void {
+  const end = view.position + view.sizeInBytes;
+  const reader = new ByteReader(view.buffer, view.position + RECORD_BATCH_HEADER_SIZE, end, ErrorCode.INVALID_RECORD);
+  const skip = (length: number) => {
+    if (length < -1 || length > reader.remaining) reader.fail(`Record field length ${length} is out of range`);
+    if (length > 0) reader.position += length;
+  };
+  for (let i = 0; i < count; i++) {
+    const length = reader.readVarint();
+    if (length <= 0 || length > reader.remaining) throw invalid(`Record ${i} has invalid length ${length}`);
+    const recordEnd = reader.position + length;
+    reader.readInt8();
+    reader.readVarlong();
+    const offsetDelta = reader.readVarint();
+    if (offsetDelta !== i) throw invalid(`Record ${i} has offsetDelta ${offsetDelta}; deltas must be 0..${count - 1} in order`);
+    skip(reader.readVarint());
+    skip(reader.readVarint());
+    const headers = reader.readVarint();
+    if (headers < 0) throw invalid(`Record ${i} has a negative header count`);
+    for (let h = 0; h < headers; h++) {
+      skip(reader.readVarint());
+      skip(reader.readVarint());
+    }
+    if (reader.position !== recordEnd) throw invalid(`Invalid record size: record ${i} does not end where its length says`);
+  }
+  if (reader.remaining !== 0) throw invalid(`Incorrect declared batch size: ${reader.remaining} bytes follow the last record`);
 }
