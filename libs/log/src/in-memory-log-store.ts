@@ -12,7 +12,7 @@ import { LeaderEpochCache, type EpochEntry } from './leader-epoch-cache.js';
 import { logConfig, type LogConfig } from './log-config.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
 import { Mutex } from './mutex.js';
-import { firstRecordAtOrAfter } from './timestamp-lookup.js';
+import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
 import { ProducerStateManager, type ProducerEntry } from './producer-state.js';
 import type { AbortedTxn } from './txn-index.js';
 
@@ -100,6 +100,12 @@ export class InMemoryLogStore implements LogStore {
       if (found) return found;
     }
     return undefined;
+  }
+
+  async maxTimestamp(): Promise<TimestampOffset | undefined> {
+    let best: RecordBatchView | undefined;
+    for (const view of this.batches) if (!best || view.maxTimestamp > best.maxTimestamp) best = view;
+    return best ? recordWithTimestamp(best, best.maxTimestamp) : undefined;
   }
 
   endOffsetForEpoch(epoch: number): EpochEntry {

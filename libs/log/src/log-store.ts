@@ -79,6 +79,8 @@ export interface LogStore {
   read(fetchOffset: number, options: ReadOptions): Promise<ReadResult>;
   /** The first record with timestamp ≥ `timestampMs`, or undefined when none. */
   offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined>;
+  /** The record with the largest timestamp (the first such), or undefined for an empty log (ListOffsets -3). */
+  maxTimestamp(): Promise<TimestampOffset | undefined>;
   /** Leader side of OffsetsForLeaderEpoch (spec §6.6). */
   endOffsetForEpoch(epoch: number): EpochEntry;
   /** Aborted transactions overlapping [fetchOffset, upperBound) (read_committed). */

@@ -21,7 +21,7 @@ import { loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
 import { Mutex } from './mutex.js';
-import { firstRecordAtOrAfter } from './timestamp-lookup.js';
+import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
 import { encodeProducerSnapshot } from './producer-snapshot.js';
 import type { ProducerEntry, ProducerStateManager } from './producer-state.js';
 import { CLEAN_SHUTDOWN_MARKER, LEADER_EPOCH_CHECKPOINT, LOG_CHECKPOINT, SNAPSHOT_SUFFIX, offsetFileName, parseOffsetFileName } from './segment-files.js';
@@ -337,6 +337,14 @@ export class PartitionLog implements LogStore {
       if (found) return found;
     }
     return undefined;
+  }
+
+  async maxTimestamp(): Promise<TimestampOffset | undefined> {
+    let best: LogSegment | undefined;
+    for (const segment of this.segments) if (segment.maxTimestampSoFar >= 0 && (!best || segment.maxTimestampSoFar > best.maxTimestampSoFar)) best = segment;
+    if (!best || best.offsetOfMaxTimestampSoFar < this.start) return undefined;
+    const batch = await best.findBatchByTimestamp(best.maxTimestampSoFar);
+    return batch ? recordWithTimestamp(batch, best.maxTimestampSoFar) : undefined;
   }
 
   endOffsetForEpoch(epoch: number): EpochEntry {

@@ -8,3 +8,11 @@ export function firstRecordAtOrAfter(batch: RecordBatchView, timestampMs: number
   }
   return undefined;
 }
+
+/** The first record of `batch` carrying exactly `timestampMs`. */
+export function recordWithTimestamp(batch: RecordBatchView, timestampMs: number): TimestampOffset | undefined {
+  for (const record of batch.records()) {
+    if (record.timestamp === timestampMs) return { offset: record.offset, timestamp: record.timestamp, leaderEpoch: batch.partitionLeaderEpoch };
+  }
+  return undefined;
+}

@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, storage } from '@samsa/proto';
 import { startCluster, type TestCluster } from '@samsa/testing';
-import { awaitLeader, Clients, createTopic, fetchOnce, produce, records, valuesOf } from './storage-test-kit.js';
+import { buildRecordBatch } from '@samsa/records';
+import { awaitLeader, call, Clients, createTopic, fetchOnce, produce, records, valuesOf } from './storage-test-kit.js';
 
 let cluster: TestCluster;
 const clients = new Clients();
@@ -73,6 +74,21 @@ describe('a single storage node', () => {
     const retry = await produce(node, 'idempotent', 0, Buffer.from(batch));
     expect(retry.baseOffset).toBe(first.baseOffset);
     expect(valuesOf((await fetchOnce(node, 'idempotent', 0, 0)).records)).toHaveLength(2);
+  });
+
+  it('lists the earliest, latest, by-timestamp and max-timestamp offsets', async () => {
+    await createTopic(clients.controller(cluster), 'listed', 1, 1);
+    const node = clients.node(cluster, 1);
+    await awaitLeader(node, 'listed', 0);
+    const stamped = (value: string, timestamp: number) => buildRecordBatch([{ value, timestamp }]);
+    for (const [value, timestamp] of [['a', 1000], ['b', 5000], ['c', 3000]] as const) await produce(node, 'listed', 0, stamped(value, timestamp));
+    const list = async (timestampMs: number) =>
+      (await call(node, 'listOffsets', storage.ListOffsetsRequest.fromPartial({ topics: [{ topic: 'listed', partitions: [{ partition: 0, currentLeaderEpoch: -1, timestampMs }] }] }))).topics[0]?.partitions[0];
+    expect((await list(-2))?.offset).toBe(0);
+    expect((await list(-1))?.offset).toBe(3);
+    expect(await list(2000)).toMatchObject({ offset: 1, timestampMs: 5000 });
+    expect(await list(-3)).toMatchObject({ offset: 1, timestampMs: 5000 });
+    expect((await list(9000))?.offset).toBe(-1);
   });
 
   it('rejects bad input per partition with the Kafka code and changes nothing', async () => {

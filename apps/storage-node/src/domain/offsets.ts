@@ -22,6 +22,10 @@ export function listOffsets(request: storage.ListOffsetsRequest, lookup: Partiti
       const answer = (offset: number, timestampMs = -1, leaderEpoch = partition.leaderEpoch) => ({ partition: query.partition, errorCode: ErrorCode.NONE, errorMessage: '', timestampMs, offset, leaderEpoch });
       if (query.timestampMs === LATEST_TIMESTAMP) return answer(readCommitted ? partition.lastStableOffset : partition.highWatermark);
       if (query.timestampMs === EARLIEST_TIMESTAMP) return answer(partition.log.logStartOffset);
+      if (query.timestampMs === MAX_TIMESTAMP) {
+        const max = await partition.log.maxTimestamp();
+        return max && max.offset < partition.highWatermark ? answer(max.offset, max.timestamp, max.leaderEpoch) : answer(-1, -1, -1);
+      }
       if (query.timestampMs < 0) throw new SamsaError(ErrorCode.INVALID_REQUEST, `unsupported timestamp query ${query.timestampMs}`);
       const found = await partition.log.offsetForTimestamp(query.timestampMs);
       if (!found || found.offset >= partition.highWatermark) return answer(-1, -1, -1);

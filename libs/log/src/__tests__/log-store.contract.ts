@@ -135,6 +135,15 @@ export function describeLogStoreContract(name: string, factory: LogStoreFactory)
       expect(await store.offsetForTimestamp(5000)).toBeUndefined();
     });
 
+    it('finds the record with the largest timestamp', async () => {
+      const { store } = await open();
+      expect(await store.maxTimestamp()).toBeUndefined();
+      await store.append(batch(3, { timestamp: 1000 }), { origin: 'leader', leaderEpoch: 1 });
+      await store.append(batch(2, { timestamp: 9000 }), { origin: 'leader', leaderEpoch: 1 });
+      await store.append(batch(3, { timestamp: 2000 }), { origin: 'leader', leaderEpoch: 1 });
+      expect(await store.maxTimestamp()).toEqual({ offset: 4, timestamp: 9001, leaderEpoch: 1 });
+    });
+
     it('keeps everything across a reopen (persistent stores)', async () => {
       const fixture = await open();
       if (!fixture.reopen) {
