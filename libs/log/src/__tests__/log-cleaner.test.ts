@@ -1,108 +1,16 @@
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { buildRecordBatch, CompressionType, iterateBatches, TimestampType, type RecordBatchView, type RecordInput } from '@samsa/records';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanableDirtyRatio, compactLog } from '../log-cleaner.js';
-import type { LogConfig } from '../log-config.js';
-import { PartitionLog } from '../partition-log.js';
-import { keyedBatch, logContext, marker, readAll, recordsOf, type LogContext } from './log-context.js';
+import { CompressionType, TimestampType, buildRecordBatch } from '@samsa/records';
+import { describe, expect, it } from 'vitest';
+import { cleanableDirtyRatio } from '../log-cleaner.js';
+import { COMPACT, SEGMENT_0, append, itemAt, latestByKey, logFiles, producerBatch, storedBatches, useCleanerContext } from './cleaner-context.js';
+import { keyedBatch, marker, readAll, recordsOf } from './log-context.js';
 
-const COMPACT: Partial<LogConfig> = { cleanupPolicy: 'compact', flushMs: Number.MAX_SAFE_INTEGER };
-const SEGMENT_0 = '00000000000000000000';
-
-let ctx: LogContext;
-let scratchDirs: string[];
-let openLogs: PartitionLog[];
-beforeEach(async () => {
-  ctx = await logContext();
-  scratchDirs = [];
-  openLogs = [];
-});
-afterEach(async () => {
-  // Logs a test left "crashed" are closed only now, so that no file handle outlives its test.
-  for (const log of openLogs.reverse()) await log.close().catch(() => undefined);
-  await ctx.cleanup();
-  for (const dir of scratchDirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function open(config: Partial<LogConfig> = COMPACT): Promise<PartitionLog> {
-  const log = await ctx.open(config);
-  openLogs.push(log);
-  return log;
-}
-
-type LogRecords = Awaited<ReturnType<typeof readAll>>;
-
-function append(log: PartitionLog, bytes: Buffer, leaderEpoch = 0) {
-  return log.append(bytes, { origin: 'leader', leaderEpoch });
-}
-
-function compact(log: PartitionLog, upperBoundOffset = log.logEndOffset) {
-  return compactLog(log, { nowMs: ctx.clock.nowMs(), upperBoundOffset });
-}
-
-/** key → [offset, value] of its last record: what a consumer of a compacted topic ends up with. */
-function latestByKey(records: LogRecords): Record<string, [number, string | null]> {
-  const latest: Record<string, [number, string | null]> = {};
-  for (const record of records) if (record.key !== null) latest[record.key] = [record.offset, record.value];
-  return latest;
-}
-
-function producerBatch(entries: Array<[string | null, string | null]>, producer: { id: number; epoch: number; sequence: number }, options: { transactional?: boolean; compression?: CompressionType } = {}): Buffer {
-  const records: RecordInput[] = entries.map(([key, value], i) => ({ key, value, timestamp: 1_700_000_000_000 + i }));
-  return buildRecordBatch(records, {
-    producerId: producer.id,
-    producerEpoch: producer.epoch,
-    baseSequence: producer.sequence,
-    isTransactional: options.transactional ?? false,
-    compression: options.compression,
-  });
-}
-
-/** Every stored batch (markers and empty headers included), in offset order. */
-async function storedBatches(log: PartitionLog): Promise<RecordBatchView[]> {
-  const batches: RecordBatchView[] = [];
-  let offset = log.logStartOffset;
-  while (offset < log.logEndOffset) {
-    const read = await log.read(offset, { maxBytes: 1 << 20 });
-    if (read.bytes.length === 0) break;
-    batches.push(...iterateBatches(read.bytes));
-    offset = read.nextOffset;
-  }
-  return batches;
-}
-
-/** items[index], failing the test when there is no such item. */
-function itemAt<T>(items: readonly T[], index: number): T {
-  const item = items[index];
-  if (item === undefined) throw new Error(`expected an item at ${index} of ${items.length}`);
-  return item;
-}
-
-async function logFiles(dir: string): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.endsWith('.log')).sort();
-}
-
-async function scratchDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'samsa-cleaner-'));
-  scratchDirs.push(dir);
-  return dir;
-}
-
-async function copyDir(from: string, to: string): Promise<void> {
-  for (const name of await readdir(from)) await copyFile(join(from, name), join(to, name));
-}
-
-async function openAt(dir: string): Promise<PartitionLog> {
-  const log = await PartitionLog.open({ dir, clock: ctx.clock, config: COMPACT });
-  openLogs.push(log);
-  return log;
-}
+const t = useCleanerContext();
 
 describe('compactLog keeps the latest record per key', () => {
   it('removes superseded records, keeps offsets and never touches the active segment', async () => {
-    const log = await open();
+    const log = await t.open();
     await append(log, keyedBatch([['a', 'a1'], ['b', 'b1'], ['c', 'c1']]));
     await append(log, keyedBatch([['a', 'a2']]));
     await log.roll();
@@ -112,11 +20,11 @@ describe('compactLog keeps the latest record per key', () => {
     await append(log, keyedBatch([['c', 'c2']]));
     await append(log, keyedBatch([['a', 'a4']]));
     const activeFile = `${String(log.activeSegment.baseOffset).padStart(20, '0')}.log`;
-    const activeBefore = await readFile(join(ctx.dir, activeFile));
+    const activeBefore = await readFile(join(t.ctx.dir, activeFile));
     const before = await readAll(log);
     expect(cleanableDirtyRatio(log, log.logEndOffset)).toBe(1);
 
-    const result = await compact(log);
+    const result = await t.compact(log);
 
     expect(result).toMatchObject({ segmentsCleaned: 1, segmentsRemoved: 0, recordsRemoved: 3, cleanerCheckpoint: 7, firstUncleanableOffset: 7 });
     expect(result.bytesAfter).toBeLessThan(result.bytesBefore);
@@ -132,8 +40,8 @@ describe('compactLog keeps the latest record per key', () => {
     expect(latestByKey(after)).toEqual(latestByKey(before));
     expect(log.logEndOffset).toBe(9);
     expect(log.cleanerCheckpoint).toBe(7);
-    expect(await readFile(join(ctx.dir, activeFile))).toEqual(activeBefore);
-    expect((await readdir(ctx.dir)).filter((name) => name.endsWith('.cleaned') || name.endsWith('.swap'))).toEqual([]);
+    expect(await readFile(join(t.ctx.dir, activeFile))).toEqual(activeBefore);
+    expect((await readdir(t.ctx.dir)).filter((name) => name.endsWith('.cleaned') || name.endsWith('.swap'))).toEqual([]);
     expect(cleanableDirtyRatio(log, log.logEndOffset)).toBe(0);
     expect((await append(log, keyedBatch([['e', 'e1']]))).baseOffset).toBe(9);
     await log.roll();
@@ -143,7 +51,7 @@ describe('compactLog keeps the latest record per key', () => {
   });
 
   it('rewrites a partly kept batch with every header field preserved and copies whole batches byte for byte', async () => {
-    const log = await open({ ...COMPACT, messageTimestampType: 'LogAppendTime' });
+    const log = await t.open({ ...COMPACT, messageTimestampType: 'LogAppendTime' });
     const first = buildRecordBatch(
       [
         { key: 'x', value: 'x1', headers: [{ key: 'h', value: 'v' }], timestamp: 1_700_000_000_000 },
@@ -160,7 +68,7 @@ describe('compactLog keeps the latest record per key', () => {
     const original = itemAt(before, 0);
     const untouchedBytes = Buffer.from(itemAt(before, 1).bytes());
 
-    await compact(log);
+    await t.compact(log);
 
     const after = await storedBatches(log);
     const rewritten = itemAt(after, 0);
@@ -176,11 +84,11 @@ describe('compactLog keeps the latest record per key', () => {
   });
 
   it('drops records without a key', async () => {
-    const log = await open();
+    const log = await t.open();
     await append(log, buildRecordBatch([{ key: null, value: 'orphan', timestamp: 1 }, { key: 'k', value: 'v', timestamp: 2 }]));
     await log.roll();
     await append(log, keyedBatch([['z', 'z']]));
-    const result = await compact(log);
+    const result = await t.compact(log);
     expect(result.recordsRemoved).toBe(1);
     expect(await readAll(log)).toEqual([
       { offset: 1, key: 'k', value: 'v' },
@@ -189,14 +97,14 @@ describe('compactLog keeps the latest record per key', () => {
   });
 
   it('refuses a log whose cleanup.policy does not include compact', async () => {
-    const log = await open({ cleanupPolicy: 'delete' });
-    await expect(compact(log)).rejects.toThrow(/compact/);
+    const log = await t.open({ cleanupPolicy: 'delete' });
+    await expect(t.compact(log)).rejects.toThrow(/compact/);
   });
 });
 
 describe('compactLog bounds', () => {
   it('cleans nothing at or above the high watermark or the first unstable offset', async () => {
-    const log = await open();
+    const log = await t.open();
     await append(log, keyedBatch([['a', 'a1']]));
     await log.roll();
     await append(log, producerBatch([['a', 'a2']], { id: 5, epoch: 0, sequence: 0 }, { transactional: true }));
@@ -207,13 +115,13 @@ describe('compactLog bounds', () => {
     const before = await readAll(log);
 
     // The high watermark at 1: only segment [0, 1) lies below it, and nothing in it is superseded there.
-    expect(await compact(log, 1)).toMatchObject({ segmentsCleaned: 0, recordsRemoved: 0, cleanerCheckpoint: 1, firstUncleanableOffset: 1 });
+    expect(await t.compact(log, 1)).toMatchObject({ segmentsCleaned: 0, recordsRemoved: 0, cleanerCheckpoint: 1, firstUncleanableOffset: 1 });
     // The open transaction at offset 1 blocks everything from there on.
-    expect(await compact(log)).toMatchObject({ segmentsCleaned: 0, recordsRemoved: 0, cleanerCheckpoint: 1, firstUncleanableOffset: 1 });
+    expect(await t.compact(log)).toMatchObject({ segmentsCleaned: 0, recordsRemoved: 0, cleanerCheckpoint: 1, firstUncleanableOffset: 1 });
     expect(await readAll(log)).toEqual(before);
 
     await append(log, marker('commit', { id: 5, epoch: 0 }));
-    const result = await compact(log);
+    const result = await t.compact(log);
     expect(result).toMatchObject({ recordsRemoved: 2, cleanerCheckpoint: 3, firstUncleanableOffset: 3 });
     expect((await readAll(log)).map((r) => [r.offset, r.value])).toEqual([
       [2, 'a3'],
@@ -222,14 +130,14 @@ describe('compactLog bounds', () => {
   });
 
   it('keeps an emptied batch as a bare header when it is its producer\u2019s last, so retries stay deduplicated', async () => {
-    const log = await open();
+    const log = await t.open();
     await append(log, producerBatch([['k', 'k1']], { id: 9, epoch: 0, sequence: 0 }));
     await append(log, producerBatch([['m', 'm1']], { id: 9, epoch: 0, sequence: 1 }));
     await append(log, keyedBatch([['k', 'k2'], ['m', 'm2']]));
     await log.roll();
     await append(log, keyedBatch([['z', 'z']]));
 
-    expect(await compact(log)).toMatchObject({ recordsRemoved: 2 });
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 2 });
     const batches = await storedBatches(log);
     expect(batches.map((b) => [b.baseOffset, b.lastOffset, b.recordsCount, b.producerId, b.baseSequence])).toEqual([
       [1, 1, 0, 9, 1],
@@ -238,8 +146,8 @@ describe('compactLog bounds', () => {
     ]);
 
     // Rebuild producer state from the log alone (no snapshots): the header still carries sequence 1.
-    for (const name of await readdir(ctx.dir)) if (name.endsWith('.snapshot')) await rm(join(ctx.dir, name));
-    const reopened = await open();
+    for (const name of await readdir(t.ctx.dir)) if (name.endsWith('.snapshot')) await rm(join(t.ctx.dir, name));
+    const reopened = await t.open();
     const retry = await append(reopened, producerBatch([['m', 'm1']], { id: 9, epoch: 0, sequence: 1 }));
     expect(retry).toMatchObject({ duplicate: true, baseOffset: 1 });
   });
@@ -248,35 +156,35 @@ describe('compactLog bounds', () => {
 describe('compactLog tombstones and transactions', () => {
   it('keeps a tombstone until delete.retention.ms has passed, then removes it', async () => {
     const config = { ...COMPACT, deleteRetentionMs: 60_000 };
-    const log = await open(config);
+    const log = await t.open(config);
     await append(log, keyedBatch([['k1', 'v1'], ['k2', 'v1']]));
     await log.roll();
     await append(log, keyedBatch([['k1', null]]));
     await log.roll();
     await append(log, keyedBatch([['k3', 'v1']]));
 
-    expect(await compact(log)).toMatchObject({ recordsRemoved: 1, segmentsCleaned: 1 });
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 1, segmentsCleaned: 1 });
     expect(await readAll(log)).toEqual([
       { offset: 1, key: 'k2', value: 'v1' },
       { offset: 2, key: 'k1', value: null },
       { offset: 3, key: 'k3', value: 'v1' },
     ]);
 
-    ctx.clock.advance(59_000);
-    expect(await compact(log)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 0, segmentsRemoved: 0 });
+    t.ctx.clock.advance(59_000);
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 0, segmentsRemoved: 0 });
     expect((await readAll(log)).map((r) => r.offset)).toEqual([1, 2, 3]);
 
-    ctx.clock.advance(2_000);
-    expect(await compact(log)).toMatchObject({ recordsRemoved: 1, segmentsRemoved: 1 });
+    t.ctx.clock.advance(2_000);
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 1, segmentsRemoved: 1 });
     expect(await readAll(log)).toEqual([
       { offset: 1, key: 'k2', value: 'v1' },
       { offset: 3, key: 'k3', value: 'v1' },
     ]);
-    expect(await logFiles(ctx.dir)).toEqual([`${SEGMENT_0}.log`, '00000000000000000003.log']);
+    expect(await logFiles(t.ctx.dir)).toEqual([`${SEGMENT_0}.log`, '00000000000000000003.log']);
   });
 
   it('removes aborted transactional records, which never supersede anything, and keeps committed ones and the markers', async () => {
-    const log = await open();
+    const log = await t.open();
     const producer = { id: 100, epoch: 0 };
     await append(log, keyedBatch([['t1', 'base'], ['t2', 'base']]));
     await append(log, producerBatch([['t1', 'aborted'], ['t2', 'aborted']], { ...producer, sequence: 0 }, { transactional: true }));
@@ -288,7 +196,7 @@ describe('compactLog tombstones and transactions', () => {
     const abortedBefore = log.abortedTransactions(0, log.logEndOffset);
     expect(abortedBefore).toHaveLength(1);
 
-    expect(await compact(log)).toMatchObject({ recordsRemoved: 2, segmentsCleaned: 1 });
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 2, segmentsCleaned: 1 });
     expect(await readAll(log)).toEqual([
       { offset: 0, key: 't1', value: 'base' },
       { offset: 1, key: 't2', value: 'base' },
@@ -302,7 +210,7 @@ describe('compactLog tombstones and transactions', () => {
 
 describe('reading a compacted log', () => {
   async function compactedLog() {
-    const log = await open();
+    const log = await t.open();
     await append(log, keyedBatch([['a', 'a1'], ['b', 'b1']])); // 0-1
     await log.roll();
     await append(log, keyedBatch([['a', 'a2']])); // 2: superseded, its segment empties
@@ -312,7 +220,7 @@ describe('reading a compacted log', () => {
     await log.roll();
     await append(log, keyedBatch([['d', 'd1']])); // 6
     const before = await readAll(log);
-    expect(await compact(log)).toMatchObject({ segmentsCleaned: 1, segmentsRemoved: 1, recordsRemoved: 3 });
+    expect(await t.compact(log)).toMatchObject({ segmentsCleaned: 1, segmentsRemoved: 1, recordsRemoved: 3 });
     return { log, before };
   }
 
@@ -326,7 +234,7 @@ describe('reading a compacted log', () => {
   it('returns the next retained batch from any offset, removed ones included', async () => {
     const { log } = await compactedLog();
     // The first segment stays (empty) so the log start offset holds; the emptied one in the middle is gone.
-    expect(await logFiles(ctx.dir)).toEqual([`${SEGMENT_0}.log`, '00000000000000000003.log', '00000000000000000006.log']);
+    expect(await logFiles(t.ctx.dir)).toEqual([`${SEGMENT_0}.log`, '00000000000000000003.log', '00000000000000000006.log']);
     expect(log.logStartOffset).toBe(0);
     expect(await readAll(log)).toEqual(expected);
     for (let offset = 0; offset < log.logEndOffset; offset++) {
@@ -338,7 +246,7 @@ describe('reading a compacted log', () => {
   it('reads the same after a clean close and reopen', async () => {
     const { log } = await compactedLog();
     await log.close();
-    const reopened = await open();
+    const reopened = await t.open();
     expect(reopened.logStartOffset).toBe(0);
     expect(reopened.cleanerCheckpoint).toBe(6);
     expect(await readAll(reopened)).toEqual(expected);
@@ -347,19 +255,19 @@ describe('reading a compacted log', () => {
 
   it('reads the same after a crash, with every index rebuilt from the gapped segments', async () => {
     await compactedLog();
-    for (const name of await readdir(ctx.dir)) if (name.endsWith('.index') || name.endsWith('.timeindex')) await rm(join(ctx.dir, name));
-    const reopened = await open();
+    for (const name of await readdir(t.ctx.dir)) if (name.endsWith('.index') || name.endsWith('.timeindex')) await rm(join(t.ctx.dir, name));
+    const reopened = await t.open();
     expect(await readAll(reopened)).toEqual(expected);
     expect(reopened.logEndOffset).toBe(7);
     for (const offset of [0, 2, 4]) expect(recordsOf((await reopened.read(offset, { maxBytes: 1 })).bytes, offset)[0]?.offset).toBe(expected.find((r) => r.offset >= offset)?.offset);
-    expect(await compact(reopened)).toMatchObject({ segmentsCleaned: 0, segmentsRemoved: 0, recordsRemoved: 0 });
+    expect(await t.compact(reopened)).toMatchObject({ segmentsCleaned: 0, segmentsRemoved: 0, recordsRemoved: 0 });
   });
 
   it('lets appends go on while compacting', async () => {
-    const log = await open({ ...COMPACT, segmentBytes: 1024 });
+    const log = await t.open({ ...COMPACT, segmentBytes: 1024 });
     for (let i = 0; i < 40; i++) await append(log, keyedBatch([[`k${i % 5}`, `v${i}`]]));
     const appends = Array.from({ length: 20 }, (_, i) => append(log, keyedBatch([[`k${i % 5}`, `late${i}`]])));
-    const [result, ...appended] = await Promise.all([compact(log), ...appends]);
+    const [result, ...appended] = await Promise.all([t.compact(log), ...appends]);
     expect(appended.map((a) => a.baseOffset)).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
     expect(result.recordsRemoved).toBeGreaterThan(0);
     const after = await readAll(log);
@@ -369,133 +277,3 @@ describe('reading a compacted log', () => {
   });
 });
 
-describe('compactLog crash safety', () => {
-  /** A crashed (never closed) log in `pre`, and the same after one compaction in `post`. */
-  async function preAndPost() {
-    const log = await open();
-    await append(log, keyedBatch([['a', 'a1'], ['b', 'b1'], ['c', 'c1']])); // 0-2
-    await log.roll();
-    await append(log, keyedBatch([['a', 'a2'], ['b', 'b2']])); // 3-4
-    await log.roll();
-    await append(log, keyedBatch([['d', 'd1']])); // 5
-    await log.flush();
-    const pre = await scratchDir();
-    await copyDir(ctx.dir, pre);
-    const preData = await readAll(log);
-    expect(await compact(log)).toMatchObject({ segmentsCleaned: 1, recordsRemoved: 2 });
-    const post = await scratchDir();
-    await copyDir(ctx.dir, post);
-    const postData = await readAll(log);
-    expect(postData).not.toEqual(preData);
-    return { pre, post, preData, postData };
-  }
-
-  const segmentFiles = (dir: string) => ['.log', '.index', '.timeindex', '.txnindex'].map((suffix) => join(dir, SEGMENT_0 + suffix));
-
-  const crashStates: Array<{ name: string; outcome: 'pre' | 'post'; build: (dir: string, pre: string, post: string) => Promise<void> }> = [
-    {
-      name: 'a complete .cleaned copy left over',
-      outcome: 'pre',
-      build: async (dir, pre, post) => {
-        await copyDir(pre, dir);
-        await copyFile(join(post, `${SEGMENT_0}.log`), join(dir, `${SEGMENT_0}.log.cleaned`));
-      },
-    },
-    {
-      name: 'a torn .cleaned copy left over',
-      outcome: 'pre',
-      build: async (dir, pre, post) => {
-        await copyDir(pre, dir);
-        const cleaned = await readFile(join(post, `${SEGMENT_0}.log`));
-        await writeFile(join(dir, `${SEGMENT_0}.log.cleaned`), cleaned.subarray(0, cleaned.length >> 1));
-      },
-    },
-    {
-      name: 'a .swap next to the old segment',
-      outcome: 'post',
-      build: async (dir, pre, post) => {
-        await copyDir(pre, dir);
-        await copyFile(join(post, `${SEGMENT_0}.log`), join(dir, `${SEGMENT_0}.log.swap`));
-      },
-    },
-    {
-      name: 'a .swap with the old .log deleted but its indexes still there',
-      outcome: 'post',
-      build: async (dir, pre, post) => {
-        await copyDir(pre, dir);
-        await rm(join(dir, `${SEGMENT_0}.log`));
-        await copyFile(join(post, `${SEGMENT_0}.log`), join(dir, `${SEGMENT_0}.log.swap`));
-      },
-    },
-    {
-      name: 'only a .swap, every old segment file deleted',
-      outcome: 'post',
-      build: async (dir, pre, post) => {
-        await copyDir(pre, dir);
-        for (const path of segmentFiles(dir)) await rm(path, { force: true });
-        await copyFile(join(post, `${SEGMENT_0}.log`), join(dir, `${SEGMENT_0}.log.swap`));
-      },
-    },
-    {
-      name: 'the swap renamed into place before its indexes were written',
-      outcome: 'post',
-      build: async (dir, pre, post) => {
-        await copyDir(pre, dir);
-        for (const path of segmentFiles(dir)) await rm(path, { force: true });
-        await copyFile(join(post, `${SEGMENT_0}.log`), join(dir, `${SEGMENT_0}.log`));
-      },
-    },
-    {
-      name: 'everything swapped but the cleaner checkpoint not yet written',
-      outcome: 'post',
-      build: async (dir, pre, post) => {
-        await copyDir(post, dir);
-        await copyFile(join(pre, 'log-checkpoint'), join(dir, 'log-checkpoint'));
-      },
-    },
-  ];
-
-  it.each(crashStates)('reopens with exactly the $outcome-compaction data after a crash leaving $name', async ({ outcome, build }) => {
-    const { pre, post, preData, postData } = await preAndPost();
-    const dir = await scratchDir();
-    await build(dir, pre, post);
-    const log = await openAt(dir);
-    const data = await readAll(log);
-    expect(data).toEqual(outcome === 'pre' ? preData : postData);
-    expect(latestByKey(data)).toEqual(latestByKey(preData));
-    expect(log.logEndOffset).toBe(6);
-    expect((await readdir(dir)).filter((name) => name.endsWith('.cleaned') || name.endsWith('.swap'))).toEqual([]);
-    // Compacting again converges on the post-compaction log, and the log takes appends where it left off.
-    await compact(log);
-    expect(await readAll(log)).toEqual(postData);
-    expect((await append(log, keyedBatch([['e', 'e1']]))).baseOffset).toBe(6);
-  });
-
-  it('loses nothing when a crash falls between the swaps of two segments', async () => {
-    const log = await open();
-    await append(log, keyedBatch([['a', 'a1'], ['b', 'b1']])); // 0-1
-    await log.roll();
-    await append(log, keyedBatch([['a', 'a2'], ['c', 'c1']])); // 2-3
-    await log.roll();
-    await append(log, keyedBatch([['c', 'c2']])); // 4
-    await log.roll();
-    await append(log, keyedBatch([['z', 'z']])); // 5
-    await log.flush();
-    const pre = await scratchDir();
-    await copyDir(ctx.dir, pre);
-    const preData = await readAll(log);
-    expect(await compact(log)).toMatchObject({ segmentsCleaned: 2, recordsRemoved: 2 });
-    const postData = await readAll(log);
-
-    // The first segment's swap is done (still as .swap), the second's not begun.
-    const dir = await scratchDir();
-    await copyDir(pre, dir);
-    await copyFile(join(ctx.dir, `${SEGMENT_0}.log`), join(dir, `${SEGMENT_0}.log.swap`));
-    const crashed = await openAt(dir);
-    const data = await readAll(crashed);
-    expect(latestByKey(data)).toEqual(latestByKey(preData));
-    expect(data).toEqual(preData.filter((r) => r.offset !== 0));
-    await compact(crashed);
-    expect(await readAll(crashed)).toEqual(postData);
-  });
-});
