@@ -15,6 +15,7 @@ import { metadataResponse } from '../domain/metadata-view.js';
 import { deleteRecords, listOffsets, offsetsForLeaderEpoch } from '../domain/offsets.js';
 import { produce } from '../domain/produce.js';
 import { storageNodeErrorStatus } from './error-status.js';
+import { StorageServiceDefinition } from './produce-decoder.js';
 import { describeLogDirs } from '../domain/log-dirs.js';
 import { writeTxnMarkers } from '../domain/txn-markers.js';
 
@@ -33,7 +34,7 @@ const fetchedBytes = (topics: storage.FetchTopicData[]) => topics.reduce((sum, t
 
 export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger): ServiceBinding {
   return bindService(
-    storage.StorageServiceService,
+    StorageServiceDefinition,
     {
       produce: async (request) => {
         const topics = await produce(request, deps);
