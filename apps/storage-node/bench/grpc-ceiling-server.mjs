@@ -59,6 +59,14 @@ server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error,
     process.stderr.write(`bind failed: ${error.message}\n`);
     process.exit(1);
   }
+  // Samsa's server transport settings (service-kit tuneTransport): no Nagle, 8 MiB HTTP/2 windows.
+  for (const http2Server of server.http2Servers?.keys() ?? []) {
+    http2Server.on('connection', (socket) => socket.setNoDelay(true));
+    http2Server.on('session', (session) => {
+      session.settings({ initialWindowSize: 8 * 1024 * 1024 });
+      session.setLocalWindowSize(8 * 1024 * 1024);
+    });
+  }
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 });
 

@@ -62,9 +62,12 @@ export async function measureGrpcCeilings(options: GrpcCeilingOptions = {}): Pro
   }
 
   const server = await startServer();
+  // The same transport settings as Samsa's clients and servers (service-kit's tuneTransport), so
+  // the ceiling is the transport's, not its defaults'.
   const client = new grpc.Client(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': -1,
     'grpc.max_send_message_length': -1,
+    'grpc-node.flow_control_window': 8 * 1024 * 1024,
   });
   try {
     if (warmupBytes >= messageBytes) {

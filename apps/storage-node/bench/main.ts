@@ -20,7 +20,7 @@ const GiB = 1024 ** 3;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 128);
 
 const client = (cluster: TestCluster, nodeId: number) =>
-  new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20 });
+  new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 8 << 20 });
 
 function batch(): Buffer {
   return buildRecordBatch(Array.from({ length: 16 }, (_, i) => ({ key: `key-${i}`, value: Buffer.alloc(1000, 97 + i), timestamp: Date.now() })));

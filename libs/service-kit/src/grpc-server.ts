@@ -4,6 +4,7 @@
  * reflection. Shutdown stops accepting, marks health NOT_SERVING, drains in-flight calls and
  * forces the rest closed at the deadline.
  */
+import type { Http2Session } from 'node:http2';
 import type { Server as NetServer, Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
@@ -48,7 +49,7 @@ export async function startGrpcServer(options: {
     );
   });
 
-  disableNagle(server);
+  tuneTransport(server);
 
   return {
     port,
@@ -71,15 +72,24 @@ export async function startGrpcServer(options: {
 }
 
 /**
- * grpc-js sets TCP_NODELAY on client sockets but not on the server's accepted sockets, so small
- * answers (acknowledgements, follower fetch responses) can wait for a delayed ACK under Nagle's
- * algorithm: tens of milliseconds per round trip on the replication path. grpc-js offers no option
- * for it, so the accepted sockets are configured through its http2 servers (a private field; if
- * a grpc-js upgrade renames it this silently does nothing and only latency suffers).
+ * Transport settings grpc-js does not offer on the server side. (1) TCP_NODELAY: grpc-js sets it on
+ * client sockets only, so small answers (acknowledgements, follower fetch responses) could wait
+ * for a delayed ACK under Nagle's algorithm — tens of milliseconds per round trip on the
+ * replication path. (2) A large HTTP/2 receive window, so a producer's stream is not throttled to
+ * 64 KiB per round trip. Applied through grpc-js's http2 servers (a private field; if a grpc-js
+ * upgrade renames it, this silently does nothing and only performance suffers).
  */
-function disableNagle(server: grpc.Server): void {
+function tuneTransport(server: grpc.Server): void {
   const http2Servers = (server as unknown as { http2Servers?: Map<NetServer, unknown> }).http2Servers;
   for (const http2Server of http2Servers?.keys() ?? []) {
     http2Server.on('connection', (socket: Socket) => socket.setNoDelay(true));
+    http2Server.on('session', (session: Http2Session) => {
+      // A producer streaming big batches is otherwise throttled to 64 KiB per round trip.
+      session.settings({ initialWindowSize: FLOW_CONTROL_WINDOW_BYTES });
+      session.setLocalWindowSize(FLOW_CONTROL_WINDOW_BYTES);
+    });
   }
 }
+
+/** HTTP/2 receive window per stream and per connection (Node's default is 64 KiB). */
+export const FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
