@@ -38,7 +38,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
     nodeId: config.nodeId,
     replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
     opener: new FileLogOpener(config.dataDir, clock, logger),
-    nowMs: () => clock.nowMs(),
+    clock,
     logger: logger.child({ component: 'ReplicaManager' }),
     onFollowerChange: () => fetchers.refresh(),
   });

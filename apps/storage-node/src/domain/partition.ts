@@ -13,9 +13,10 @@
  * the LogStore serializes appends; everything else here is synchronous.
  */
 import { ErrorCode, type controller } from '@samsa/proto';
-import { SamsaError } from '@samsa/common';
+import { SamsaError, type Clock } from '@samsa/common';
 import type { AppendResult, LogStore } from '@samsa/log';
 import { ChangeSignal } from './change-signal.js';
+import { ReplicationWaiters } from './replication-waiters.js';
 
 export type Role = 'leader' | 'follower' | 'none';
 
@@ -36,6 +37,7 @@ export class Partition {
   private hw: number;
   private followers = new Map<number, FollowerState>();
   private proposing = false;
+  private readonly waiters: ReplicationWaiters;
 
   constructor(
     readonly topic: string,
@@ -43,9 +45,10 @@ export class Partition {
     readonly log: LogStore,
     state: controller.PartitionState,
     private settings: PartitionSettings,
-    private readonly nowMs: () => number,
+    private readonly clock: Clock,
   ) {
     this.state = state;
+    this.waiters = new ReplicationWaiters(clock);
     this.hw = Math.max(log.logStartOffset, Math.min(log.recoveryPoint, log.logEndOffset));
     this.applyState(state, settings);
   }
@@ -87,10 +90,12 @@ export class Partition {
     this.state = state;
     this.settings = settings;
     if (becameLeader) {
-      const now = this.nowMs();
+      const now = this.clock.nowMs();
       this.followers = new Map(state.replicas.filter((id) => id !== settings.nodeId).map((id) => [id, { logEndOffset: -1, lastCaughtUpMs: state.isr.includes(id) ? now : 0 }]));
     }
-    if (this.role === 'leader') this.maybeAdvanceHighWatermark();
+    if (this.role !== 'leader') this.waiters.failAll(() => this.notLeader());
+    else if (state.isr.length < settings.minInsyncReplicas) this.waiters.failAll(() => this.shrunkBelowMinIsr());
+    else this.maybeAdvanceHighWatermark();
     this.changes.notify();
   }
 
@@ -107,16 +112,21 @@ export class Partition {
     return result;
   }
 
-  /** Whether an acks=all append up to `lastOffset` is complete; throws if it can no longer be. */
-  isReplicated(lastOffset: number): boolean {
+  /**
+   * Resolves once the high watermark passes `lastOffset` (an acks=all append is complete);
+   * NOT_ENOUGH_REPLICAS_AFTER_APPEND if by then the ISR is below min.insync.replicas,
+   * REQUEST_TIMED_OUT after `timeoutMs`, NOT_LEADER_OR_FOLLOWER if leadership moves first.
+   */
+  async awaitReplication(lastOffset: number, timeoutMs: number): Promise<void> {
     if (this.role !== 'leader') throw this.notLeader();
-    if (this.hw > lastOffset) {
-      if (this.state.isr.length < this.settings.minInsyncReplicas) {
-        throw new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, `ISR of ${this.topic}-${this.index} shrank below min.insync.replicas after the append`);
-      }
-      return true;
+    if (this.hw <= lastOffset) {
+      await this.waiters.wait(lastOffset, timeoutMs, () => new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${this.topic}-${this.index}: not replicated to the ISR within ${timeoutMs} ms`));
     }
-    return false;
+    if (this.state.isr.length < this.settings.minInsyncReplicas) throw this.shrunkBelowMinIsr();
+  }
+
+  private shrunkBelowMinIsr(): SamsaError {
+    return new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS_AFTER_APPEND, `ISR of ${this.topic}-${this.index} shrank below min.insync.replicas after the append`);
   }
 
   /** A follower fetched from `fetchOffset`: it has everything below it. */
@@ -124,7 +134,7 @@ export class Partition {
     const follower = this.followers.get(replicaId);
     if (!follower || this.role !== 'leader') return;
     follower.logEndOffset = fetchOffset;
-    if (fetchOffset >= this.log.logEndOffset) follower.lastCaughtUpMs = this.nowMs();
+    if (fetchOffset >= this.log.logEndOffset) follower.lastCaughtUpMs = this.clock.nowMs();
     this.maybeAdvanceHighWatermark();
   }
 
@@ -137,6 +147,7 @@ export class Partition {
     }
     if (candidate > this.hw) {
       this.hw = candidate;
+      this.waiters.complete(candidate);
       this.changes.notify();
     }
   }
@@ -161,7 +172,7 @@ export class Partition {
    */
   isrProposal(): number[] | undefined {
     if (this.role !== 'leader' || this.proposing) return undefined;
-    const now = this.nowMs();
+    const now = this.clock.nowMs();
     const isr = new Set(this.state.isr);
     for (const [id, follower] of this.followers) {
       if (isr.has(id) && now - follower.lastCaughtUpMs > this.settings.replicaLagTimeMaxMs) isr.delete(id);

@@ -5,9 +5,8 @@
  * acks=0/1 answer after the local append; acks=-1 (all) waits until the high watermark passes
  * the batch, bounded by the request's timeout (REQUEST_TIMED_OUT).
  */
-import { isSamsaError, SamsaError, type Clock, type Logger } from '@samsa/common';
+import { isSamsaError, type Clock, type Logger } from '@samsa/common';
 import { ErrorCode, type storage } from '@samsa/proto';
-import type { Partition } from './partition.js';
 import type { ReplicaManager } from './replica-manager.js';
 
 export interface ProduceContext {
@@ -59,7 +58,7 @@ async function producePartition(topic: string, data: storage.ProducePartitionDat
   try {
     if (partition.role !== 'leader') throw partition.notLeader();
     const appended = await partition.appendAsLeader(data.records, input.acks);
-    if (input.acks === -1 && !appended.duplicate) await awaitReplication(partition, appended.lastOffset, input.timeoutMs, context.clock);
+    if (input.acks === -1 && !appended.duplicate) await partition.awaitReplication(appended.lastOffset, input.timeoutMs);
     return { partition: data.partition, errorCode: ErrorCode.NONE, errorMessage: '', baseOffset: appended.baseOffset, logAppendTimeMs: appended.logAppendTimeMs, logStartOffset: appended.logStartOffset, recordErrors: [] };
   } catch (error) {
     if (!isSamsaError(error)) {
@@ -68,30 +67,5 @@ async function producePartition(topic: string, data: storage.ProducePartitionDat
     }
     const hint = error.code === ErrorCode.NOT_LEADER_OR_FOLLOWER || error.code === ErrorCode.FENCED_LEADER_EPOCH ? context.leaderHint(topic, data.partition) : undefined;
     return failed(data.partition, error.code, error.message, hint);
-  }
-}
-
-/** Resolves when the high watermark passes `lastOffset`; REQUEST_TIMED_OUT after `timeoutMs`. */
-async function awaitReplication(partition: Partition, lastOffset: number, timeoutMs: number, clock: Clock): Promise<void> {
-  let timedOut = false;
-  const timer = clock.setTimer(Math.max(0, timeoutMs), () => {
-    timedOut = true;
-    partition.changes.notify();
-  });
-  try {
-    for (;;) {
-      const next = partition.changes.next();
-      if (partition.isReplicated(lastOffset)) {
-        next.cancel();
-        return;
-      }
-      if (timedOut) {
-        next.cancel();
-        throw new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `${partition.topic}-${partition.index}: not replicated to the ISR within ${timeoutMs} ms`);
-      }
-      await next.promise;
-    }
-  } finally {
-    timer.cancel();
   }
 }

@@ -7,7 +7,7 @@
  * Concurrency: assignments are applied one batch at a time (a serial queue); produce and fetch
  * look partitions up without waiting.
  */
-import type { Logger } from '@samsa/common';
+import type { Clock, Logger } from '@samsa/common';
 import type { LogStore } from '@samsa/log';
 import type { controller } from '@samsa/proto';
 import { Partition, type PartitionSettings } from './partition.js';
@@ -31,7 +31,7 @@ export interface ReplicaManagerOptions {
   nodeId: number;
   replicaLagTimeMaxMs: number;
   opener: LogOpener;
-  nowMs: () => number;
+  clock: Clock;
   logger: Logger;
   /** Called when a partition becomes a follower (or changes leader), to (re)start replication. */
   onFollowerChange?: (partition: Partition) => void;
@@ -91,7 +91,7 @@ export class ReplicaManager {
       // The log's upkeep asks for the high watermark of the partition built around it.
       const holder: { partition?: Partition } = {};
       const log = await this.options.opener.open(assignment, () => holder.partition?.highWatermark ?? 0);
-      const partition = new Partition(assignment.topic, assignment.state.topicPartition?.partition ?? -1, log, assignment.state, this.settingsFor(assignment), this.options.nowMs);
+      const partition = new Partition(assignment.topic, assignment.state.topicPartition?.partition ?? -1, log, assignment.state, this.settingsFor(assignment), this.options.clock);
       holder.partition = partition;
       this.partitions.set(key, partition);
       this.options.logger.info({ topic: partition.topic, partition: partition.index, role: partition.role, leaderEpoch: partition.leaderEpoch }, 'hosting partition');

@@ -7,7 +7,6 @@
 import { SamsaError, type Clock } from '@samsa/common';
 import { buildControlBatch, ControlRecordType } from '@samsa/records';
 import { ErrorCode, storage } from '@samsa/proto';
-import { awaitAnyChange } from './fetch.js';
 import { eachPartition, type PartitionLookup } from './per-partition.js';
 
 export const MARKER_TIMEOUT_MS = 30_000;
@@ -28,12 +27,7 @@ export async function writeTxnMarkers(request: storage.WriteTxnMarkersRequest, l
           if (type === undefined) throw new SamsaError(ErrorCode.INVALID_REQUEST, 'transaction_result must be COMMIT or ABORT');
           const batch = buildControlBatch({ type, coordinatorEpoch: marker.coordinatorEpoch, producerId: marker.producerId, producerEpoch: marker.producerEpoch, timestampMs: lookup.clock.nowMs() });
           const appended = await partition.appendAsLeader(batch, -1);
-          const deadline = lookup.clock.monotonicMs() + MARKER_TIMEOUT_MS;
-          while (!partition.isReplicated(appended.lastOffset)) {
-            const remaining = deadline - lookup.clock.monotonicMs();
-            if (remaining <= 0) throw new SamsaError(ErrorCode.REQUEST_TIMED_OUT, 'marker not replicated in time');
-            await awaitAnyChange([partition], remaining, lookup.clock);
-          }
+          await partition.awaitReplication(appended.lastOffset, MARKER_TIMEOUT_MS);
           return { partition: index, errorCode: ErrorCode.NONE, errorMessage: '' };
         },
         ({ partition }, failure) => ({ partition, ...failure }),
