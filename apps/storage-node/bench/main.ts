@@ -3,7 +3,8 @@
  * (client→server and server→client streams of 64 KiB messages between two processes) and then
  * Samsa on real processes (controller + storage nodes from the cluster harness), 1 KiB records in
  * 16 KiB batches:
- *   - produce, acks=1, one producer over ProduceStream (128 requests in flight), RF 1 → MB/s and ratio to client→server;
+ *   - produce, acks=1, one producer over ProduceStream (64 KiB requests of four 16 KiB batches,
+ *     64 in flight), RF 1 → MB/s and ratio to client→server;
  *   - consume over FetchStream from the start of a 1 GiB log, RF 1 → MB/s and ratio to server→client;
  *   - produce, acks=all, RF 3 on 3 local nodes → MB/s and ratio to RF 1;
  *   - produce latency at a fixed 2,000 records/s, one record per request (linger 0): p50, p99.
@@ -17,7 +18,7 @@ import { measureGrpcCeilings } from './grpc-ceiling.js';
 
 const MB = 1e6;
 const GiB = 1024 ** 3;
-const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 128);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 
 const client = (cluster: TestCluster, nodeId: number) =>
   new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 8 << 20 });
@@ -52,9 +53,13 @@ async function leaderOf(cluster: TestCluster, topic: string): Promise<number> {
   throw new Error(`no leader for ${topic}`);
 }
 
+/** Batches per produce request: four 16 KiB batches make a 64 KiB request, like the ceiling's messages. */
+const BATCHES_PER_REQUEST = Number(process.env.BENCH_BATCHES_PER_REQUEST ?? 4);
+
 /** Streams `totalBytes` of batches with `IN_FLIGHT` requests outstanding; returns MB/s. */
 async function produceStream(c: storage.StorageServiceClient, topic: string, totalBytes: number, acks: number): Promise<number> {
-  const payload = batch();
+  const one = batch();
+  const payload = Buffer.concat(Array.from({ length: BATCHES_PER_REQUEST }, () => one));
   const requests = Math.ceil(totalBytes / payload.length);
   const stream = c.produceStream();
   let sent = 0;
@@ -151,7 +156,7 @@ async function main(): Promise<void> {
     await createTopic(single, 'bench-rf1', 1);
     const c = client(single, await leaderOf(single, 'bench-rf1'));
     const produced = await produceStream(c, 'bench-rf1', GiB, 1);
-    report('produce acks=1 RF1 (ProduceStream, 16 KiB batches)', produced, 'client→server ceiling', ceilings.clientToServerMBps, 0.5);
+    report('produce acks=1 RF1 (ProduceStream, 4 × 16 KiB batches per request)', produced, 'client→server ceiling', ceilings.clientToServerMBps, 0.5);
     const consumed = await consumeStream(c, 'bench-rf1', GiB);
     report('consume FetchStream from the start of a 1 GiB log', consumed, 'server→client ceiling', ceilings.serverToClientMBps, 0.5);
     await createTopic(single, 'bench-latency', 1);
