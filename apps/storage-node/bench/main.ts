@@ -146,8 +146,22 @@ async function produceOnly(): Promise<void> {
   }
 }
 
+/** BENCH_ONLY=rf3 measures only the RF 3 acks=all produce. */
+async function rf3Only(): Promise<void> {
+  const triple = await startCluster({ nodes: 3, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) });
+  try {
+    await createTopic(triple, 'bench-rf3', 3);
+    const c3 = client(triple, await leaderOf(triple, 'bench-rf3'));
+    console.log(`produce acks=all RF3: ${(await produceStream(c3, 'bench-rf3', 128 * 1024 * 1024, -1)).toFixed(1)} MB/s`);
+    c3.close();
+  } finally {
+    await triple.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'produce') return produceOnly();
+  if (process.env.BENCH_ONLY === 'rf3') return rf3Only();
   const ceilings = await measureGrpcCeilings({ totalBytes: 512 * 1024 * 1024 });
   console.log(`grpc-js ceilings (64 KiB messages, two processes): client→server ${ceilings.clientToServerMBps.toFixed(1)} MB/s, server→client ${ceilings.serverToClientMBps.toFixed(1)} MB/s`);
 
@@ -164,7 +178,7 @@ async function main(): Promise<void> {
     console.log(`produce latency at 2,000 records/s, one record per request, acks=1: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms`);
     c.close();
 
-    const triple = await startCluster({ nodes: 3 });
+    const triple = await startCluster({ nodes: 3, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) });
     try {
       await createTopic(triple, 'bench-rf3', 3);
       const c3 = client(triple, await leaderOf(triple, 'bench-rf3'));
