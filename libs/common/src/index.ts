@@ -16,3 +16,4 @@ export type { Logger, LogFn } from './logging/logger.js';
 export { silentLogger } from './logging/logger.js';
 export { systemClock, type Clock, type TimerHandle } from './time/clock.js';
 export { ManualClock } from './time/manual-clock.js';
+export { syncDirectory, writeFileAtomically } from './fs/durable-files.js';

@@ -3,8 +3,8 @@
  * then one entry per line. Written atomically: a temp file is written and fsynced, renamed over
  * the old one, and the directory fsynced, so a crash leaves either the old or the new file.
  */
-import { open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { syncDirectory, writeFileAtomically } from '@samsa/common';
 
 export async function writeCheckpoint(path: string, entries: ReadonlyArray<readonly (string | number)[]>): Promise<void> {
   const text = ['0', String(entries.length), ...entries.map((entry) => entry.join(' '))].join('\n') + '\n';
@@ -25,24 +25,4 @@ export async function readCheckpoint(path: string): Promise<string[][] | undefin
   return lines.slice(2).map((line) => line.split(' '));
 }
 
-export async function writeFileAtomically(path: string, data: Buffer): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-  await syncDirectory(dirname(path));
-}
-
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { syncDirectory, writeFileAtomically };

@@ -7,6 +7,7 @@
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDirectory } from '@samsa/common';
 import { decodeFrames, encodeFrame } from './frame.js';
 
 export const SNAPSHOT_FILE = 'snapshot';
@@ -42,12 +43,4 @@ export async function readSnapshotFile(dir: string): Promise<Buffer | undefined>
   return payload;
 }
 
-/** Makes a rename or file creation in `dir` durable. */
-export async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+export { syncDirectory };
