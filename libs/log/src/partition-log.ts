@@ -21,7 +21,7 @@ import { loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
 import { Mutex } from './mutex.js';
-import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
+import { abortedTransactionsIn, maxTimestampIn, offsetForTimestampIn, readSegments } from './segment-reads.js';
 import { encodeProducerSnapshot } from './producer-snapshot.js';
 import type { ProducerEntry, ProducerStateManager } from './producer-state.js';
 import { CLEAN_SHUTDOWN_MARKER, LEADER_EPOCH_CHECKPOINT, LOG_CHECKPOINT, SNAPSHOT_SUFFIX, offsetFileName, parseOffsetFileName } from './segment-files.js';
@@ -289,62 +289,19 @@ export class PartitionLog implements LogStore {
     });
   }
 
-  // ---------------------------------------------------------------- reads
+  // ---------------------------------------------------------------- reads (segment-reads.ts)
 
   async read(fetchOffset: number, options: ReadOptions): Promise<ReadResult> {
     this.ensureOpen();
-    const logEndOffset = this.logEndOffset;
-    this.checkInRange(fetchOffset, logEndOffset);
-    const maxOffset = Math.min(options.maxOffset ?? logEndOffset, logEndOffset);
-    const empty = { bytes: Buffer.alloc(0), firstOffset: fetchOffset, nextOffset: fetchOffset, logStartOffset: this.start, logEndOffset };
-    if (fetchOffset >= maxOffset) return empty;
-    // Walk by offset, not by array position: retention or compaction may change the array meanwhile.
-    let segment: LogSegment | undefined = this.segments[this.segmentIndexFor(fetchOffset)];
-    while (segment) {
-      const found = await segment.read(fetchOffset, options.maxBytes, maxOffset, options.minOneBatch ?? true, options.buffer);
-      if (found) return { ...found, logStartOffset: this.start, logEndOffset };
-      if (segment.nextOffset >= maxOffset) break;
-      const base = segment.baseOffset;
-      segment = this.segments.find((candidate) => candidate.baseOffset > base);
-    }
-    return empty;
+    return readSegments(this.segments, this.start, this.logEndOffset, fetchOffset, options);
   }
 
-  private checkInRange(offset: number, logEndOffset: number): void {
-    if (offset < this.start || offset > logEndOffset) {
-      throw new SamsaError(ErrorCode.OFFSET_OUT_OF_RANGE, `offset ${offset} is outside [${this.start}, ${logEndOffset}]`);
-    }
+  offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined> {
+    return offsetForTimestampIn(this.segments, timestampMs, this.start);
   }
 
-  /** Index of the last segment whose base offset is ≤ `offset` (0 when all are above). */
-  private segmentIndexFor(offset: number): number {
-    let low = 0;
-    let high = this.segments.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >>> 1;
-      if ((this.segments[mid] as LogSegment).baseOffset <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return low;
-  }
-
-  async offsetForTimestamp(timestampMs: number): Promise<TimestampOffset | undefined> {
-    for (const segment of this.segments) {
-      if (segment.maxTimestampSoFar < timestampMs) continue;
-      const batch = await segment.findBatchByTimestamp(timestampMs);
-      if (!batch) continue;
-      const found = firstRecordAtOrAfter(batch, timestampMs, this.start);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  async maxTimestamp(): Promise<TimestampOffset | undefined> {
-    let best: LogSegment | undefined;
-    for (const segment of this.segments) if (segment.maxTimestampSoFar >= 0 && (!best || segment.maxTimestampSoFar > best.maxTimestampSoFar)) best = segment;
-    if (!best || best.offsetOfMaxTimestampSoFar < this.start) return undefined;
-    const batch = await best.findBatchByTimestamp(best.maxTimestampSoFar);
-    return batch ? recordWithTimestamp(batch, best.maxTimestampSoFar) : undefined;
+  maxTimestamp(): Promise<TimestampOffset | undefined> {
+    return maxTimestampIn(this.segments, this.start);
   }
 
   endOffsetForEpoch(epoch: number): EpochEntry {
@@ -352,13 +309,7 @@ export class PartitionLog implements LogStore {
   }
 
   abortedTransactions(fetchOffset: number, upperBound: number): AbortedTxn[] {
-    const found: AbortedTxn[] = [];
-    for (let i = this.segmentIndexFor(fetchOffset); i < this.segments.length; i++) {
-      const result = (this.segments[i] as LogSegment).txnIndex.collect(fetchOffset, upperBound);
-      found.push(...result.found);
-      if (result.done) break;
-    }
-    return found;
+    return abortedTransactionsIn(this.segments, fetchOffset, upperBound);
   }
 
   firstUnstableOffset(): number | undefined {
