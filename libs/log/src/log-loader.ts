@@ -45,13 +45,14 @@ export interface LoadedLog {
 }
 
 export async function loadLog(dir: string, config: LogConfig, nowMs: number, logger: Logger): Promise<LoadedLog> {
-  const names = await readdir(dir);
+  let names = await readdir(dir);
   const hadCleanShutdown = names.includes(CLEAN_SHUTDOWN_MARKER);
-  await resolveInterruptedCompaction(dir, names, logger);
-
+  if (await resolveInterruptedCompaction(dir, names, logger)) names = await readdir(dir);
+  // Independent reads, started together.
+  const epochCacheLoad = LeaderEpochCache.load(join(dir, LEADER_EPOCH_CHECKPOINT));
   const checkpoint = new Map((await readCheckpoint(join(dir, LOG_CHECKPOINT)))?.map(([key, value]) => [key, Number(value)]) ?? []);
   let recoveryPoint = checkpoint.get('recoveryPoint') ?? 0;
-  const bases = (await readdir(dir)).map((name) => parseOffsetFileName(name, LOG_SUFFIX)).filter((base): base is number => base !== undefined).sort((a, b) => a - b);
+  const bases = names.map((name) => parseOffsetFileName(name, LOG_SUFFIX)).filter((base): base is number => base !== undefined).sort((a, b) => a - b);
   const options = segmentOptions(config);
 
   const segments: LogSegment[] = [];
@@ -81,7 +82,7 @@ export async function loadLog(dir: string, config: LogConfig, nowMs: number, log
   const logStartOffset = Math.min(Math.max(checkpoint.get('logStartOffset') ?? first.baseOffset, first.baseOffset), logEndOffset);
   recoveryPoint = Math.min(recoveryPoint, logEndOffset);
 
-  const epochCache = await LeaderEpochCache.load(join(dir, LEADER_EPOCH_CHECKPOINT));
+  const epochCache = await epochCacheLoad;
   const producers = new ProducerStateManager();
   const snapshotOffset = await loadNewestSnapshot(dir, producers, hadCleanShutdown ? logEndOffset : recoveryPoint, logStartOffset);
   // Replay what the snapshot does not cover, and the epochs of every recovered segment.
@@ -130,7 +131,8 @@ async function loadNewestSnapshot(dir: string, producers: ProducerStateManager, 
   return -1;
 }
 
-async function resolveInterruptedCompaction(dir: string, names: readonly string[], logger: Logger): Promise<void> {
+/** Returns whether it changed the directory. */
+async function resolveInterruptedCompaction(dir: string, names: readonly string[], logger: Logger): Promise<boolean> {
   let changed = false;
   for (const name of names) {
     if (name.endsWith(CLEANED_SUFFIX) || name.endsWith('.tmp')) {
@@ -147,6 +149,7 @@ async function resolveInterruptedCompaction(dir: string, names: readonly string[
     }
   }
   if (changed) await syncDirectory(dir);
+  return changed;
 }
 
 export async function deleteSegmentFiles(dir: string, baseOffset: number): Promise<void> {

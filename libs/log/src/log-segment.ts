@@ -326,11 +326,14 @@ export class LogSegment {
     let chunkStart = position;
     let chunk: Buffer = Buffer.alloc(0);
     let at = position;
+    // Start small (opening reads only a few headers) and grow for long walks.
+    let chunkBytes = 64 * 1024;
     while (at + LOG_OVERHEAD <= this.size) {
       let offsetInChunk = at - chunkStart;
       if (offsetInChunk + HEADER_PEEK > chunk.length || offsetInChunk + new RecordBatchView(chunk, offsetInChunk).sizeInBytes > chunk.length) {
         chunkStart = at;
-        chunk = await readAt(this.handle, at, Math.min(this.size - at, 1 << 20));
+        chunk = await readAt(this.handle, at, Math.min(this.size - at, chunkBytes));
+        chunkBytes = Math.min(chunkBytes * 4, 1 << 20);
         offsetInChunk = 0;
         if (chunk.length < HEADER_PEEK) return;
         const needed = new RecordBatchView(chunk, 0).sizeInBytes;
