@@ -201,13 +201,9 @@ export class LogSegment {
     this.timeIndex.append(this.maxTimestampSoFar, this.offsetOfMaxTimestampSoFar - this.baseOffset);
   }
 
-  /** Appends whole batches (already validated and offset-assigned) at the end of the file. */
-  async append(bytes: Buffer, info: AppendInfo): Promise<void> {
-    await this.appendGroup([{ bytes, lastOffset: info.largestOffset }], info);
-  }
-
   /**
-   * Appends several appends' bytes with one vectored write. Index entries follow the same rule
+   * Appends whole batches (validated, offsets assigned) at the end of the file: several appends'
+   * bytes with one vectored write. Index entries follow the same rule
    * as if each part had been appended on its own, so reads skip no further than usual.
    */
   async appendGroup(parts: ReadonlyArray<{ bytes: Buffer; lastOffset: number }>, info: AppendInfo): Promise<void> {

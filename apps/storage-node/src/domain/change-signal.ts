@@ -1,7 +1,7 @@
 /**
  * ChangeSignal: a partition's "something changed" notification (append, high-watermark move,
- * leadership change). Waiters — long-poll fetches, acks=all produces, fetch streams — await the
- * next change instead of polling; each wait is bounded by its own timer.
+ * leadership change). Long-poll fetches and fetch streams wait on it instead of polling (acks=all
+ * produces wait on the high watermark itself, see replication-waiters.ts); each wait has a timer.
  */
 export class ChangeSignal {
   private readonly listeners = new Set<() => void>();
@@ -10,18 +10,6 @@ export class ChangeSignal {
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  /** Resolves at the next change; `cancel` stops waiting. */
-  next(): { promise: Promise<void>; cancel(): void } {
-    let cancel = () => undefined as unknown;
-    const promise = new Promise<void>((resolve) => {
-      cancel = this.subscribe(() => {
-        cancel();
-        resolve();
-      });
-    });
-    return { promise, cancel: () => void cancel() };
   }
 
   notify(): void {
