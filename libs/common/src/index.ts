@@ -17,3 +17,4 @@ export { silentLogger } from './logging/logger.js';
 export { systemClock, type Clock, type TimerHandle } from './time/clock.js';
 export { ManualClock } from './time/manual-clock.js';
 export { syncDirectory, writeFileAtomically } from './fs/durable-files.js';
+export { SerialQueue } from './concurrency/serial-queue.js';

@@ -5,13 +5,12 @@
  * and passes the same contract suite. Nothing survives the process.
  */
 import { ErrorCode } from '@samsa/proto';
-import { SamsaError, systemClock, type Clock } from '@samsa/common';
+import { SamsaError, systemClock, type Clock, SerialQueue } from '@samsa/common';
 import { RecordBatchView } from '@samsa/records';
 import { epochStarts, prepareAppend, validateBatches } from './append-preparation.js';
 import { LeaderEpochCache, type EpochEntry } from './leader-epoch-cache.js';
 import { logConfig, type LogConfig } from './log-config.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
-import { Mutex } from './mutex.js';
 import { firstRecordAtOrAfter, recordWithTimestamp } from './timestamp-lookup.js';
 import { ProducerStateManager, type ProducerEntry } from './producer-state.js';
 import type { AbortedTxn } from './txn-index.js';
@@ -24,7 +23,7 @@ export class InMemoryLogStore implements LogStore {
   private aborted: AbortedTxn[] = [];
   private readonly epochs = new LeaderEpochCache();
   private readonly producers = new ProducerStateManager();
-  private readonly writes = new Mutex();
+  private readonly writes = new SerialQueue();
 
   constructor(config: Partial<LogConfig> = {}, private readonly clock: Clock = systemClock) {
     this.config = logConfig(config);

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { ErrorCode } from '@samsa/proto';
-import { SamsaError, silentLogger, systemClock, type Clock, type Logger, type TimerHandle } from '@samsa/common';
+import { SamsaError, silentLogger, systemClock, type Clock, type Logger, type TimerHandle, SerialQueue } from '@samsa/common';
 import type { RecordBatchView } from '@samsa/records';
 import { epochStarts, prepareAppend, validateBatches, type PreparedAppend } from './append-preparation.js';
 import { writeCheckpoint, writeFileAtomically } from './checkpoint-file.js';
@@ -20,7 +20,6 @@ import { logConfig, segmentOptions, type LogConfig } from './log-config.js';
 import { loadLog } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { AppendOptions, AppendResult, LogStore, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
-import { Mutex } from './mutex.js';
 import { abortedTransactionsIn, maxTimestampIn, offsetForTimestampIn, readSegments } from './segment-reads.js';
 import { encodeProducerSnapshot } from './producer-snapshot.js';
 import type { ProducerEntry, ProducerStateManager } from './producer-state.js';
@@ -53,7 +52,7 @@ interface QueuedAppend {
 
 export class PartitionLog implements LogStore {
   readonly config: LogConfig;
-  private readonly writes = new Mutex();
+  private readonly writes = new SerialQueue();
   private readonly queued: QueuedAppend[] = [];
   private draining = false;
   private unflushedMessages = 0;

@@ -9,7 +9,7 @@
  * after a successful append is a broken invariant: the engine stops the same way (the log, not
  * memory, is the truth; a restart replays it).
  */
-import type { Clock, Logger } from '@samsa/common';
+import { SerialQueue, type Clock, type Logger } from '@samsa/common';
 import type { controller } from '@samsa/proto';
 import { MetadataImage, type CommandContext, type ControllerConfig, type ControllerResult, type SessionLiveness } from '../domain/index.js';
 import { MetadataFeed } from './metadata-feed.js';
@@ -32,7 +32,7 @@ export type Handler<R> = (image: MetadataImage, context: CommandContext) => Cont
 
 export class ControllerEngine {
   readonly feed: MetadataFeed;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly commands = new SerialQueue();
   private deposed: Error | undefined;
   private recordsSinceSnapshot = 0;
 
@@ -62,9 +62,7 @@ export class ControllerEngine {
 
   /** Runs `handler` as the single writer; resolves with its response once its records are durable. */
   execute<R>(handler: Handler<R>): Promise<R> {
-    const run = this.tail.then(() => this.runNow(handler));
-    this.tail = run.catch(() => undefined);
-    return run;
+    return this.commands.run(() => this.runNow(handler));
   }
 
   private async runNow<R>(handler: Handler<R>): Promise<R> {

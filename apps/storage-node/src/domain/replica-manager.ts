@@ -7,7 +7,7 @@
  * Concurrency: assignments are applied one batch at a time (a serial queue); produce and fetch
  * look partitions up without waiting.
  */
-import type { Clock, Logger } from '@samsa/common';
+import { SerialQueue, type Clock, type Logger } from '@samsa/common';
 import type { LogStore } from '@samsa/log';
 import type { controller } from '@samsa/proto';
 import { Partition, type PartitionSettings } from './partition.js';
@@ -42,7 +42,7 @@ export const partitionKey = (topic: string, partition: number) => `${topic}\u000
 export class ReplicaManager {
   private readonly partitions = new Map<string, Partition>();
   private readonly topicIds = new Map<string, string>();
-  private applying: Promise<void> = Promise.resolve();
+  private readonly applying = new SerialQueue();
 
   constructor(private readonly options: ReplicaManagerOptions) {}
 
@@ -64,9 +64,7 @@ export class ReplicaManager {
 
   /** Makes the hosted partitions exactly `assignments`. */
   applyAssignments(assignments: readonly AssignedPartition[]): Promise<void> {
-    const run = this.applying.then(() => this.apply(assignments));
-    this.applying = run.catch((error: unknown) => this.options.logger.error({ err: error }, 'applying partition assignments failed'));
-    return run;
+    return this.applying.run(() => this.apply(assignments)).catch((error: unknown) => this.options.logger.error({ err: error }, 'applying partition assignments failed'));
   }
 
   private async apply(assignments: readonly AssignedPartition[]): Promise<void> {
@@ -108,7 +106,7 @@ export class ReplicaManager {
 
   /** Closes every log cleanly (shutdown). */
   async close(): Promise<void> {
-    await this.applying;
+    await this.applying.drain();
     for (const partition of this.partitions.values()) await this.options.opener.close(partition.log);
     this.partitions.clear();
   }

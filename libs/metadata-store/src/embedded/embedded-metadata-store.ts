@@ -27,7 +27,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { silentLogger, systemClock, type Clock, type Logger } from '@samsa/common';
+import { silentLogger, systemClock, type Clock, type Logger, SerialQueue } from '@samsa/common';
 import type {
   CampaignOptions,
   ElectionLeader,
@@ -48,7 +48,6 @@ import type {
 import { closedError, invalidArgument } from '../metadata-store-error.js';
 import { campaign, observe } from '../election.js';
 import { checkKey, checkLimit, checkTransaction, checkTtl } from '../operations.js';
-import { SerialQueue } from '../serial-queue.js';
 import { lockDirectory } from './dir-lock.js';
 import { EmbeddedLease } from './embedded-lease.js';
 import { JournalFile } from './journal-file.js';
