@@ -9,7 +9,7 @@ import { createNodeMetrics } from './adapters/node-metrics.js';
 import { ReplicaFetchers } from './adapters/replica-fetcher.js';
 import { storageNodeConfigSchema } from './config.js';
 import { ReplicaManager } from './domain/replica-manager.js';
-import { storageServiceBinding } from './grpc/storage.grpc.js';
+import { endpointOf, storageServiceBinding } from './grpc/storage.grpc.js';
 
 await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clock, metrics }) => {
   const nodeMetrics = createNodeMetrics(metrics.registry, () => replicas);
@@ -48,6 +48,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
     logger,
     dataDir: config.dataDir,
     image: () => link.image,
+    controllerEndpoint: endpointOf(config.controllerAddress),
     leaderHint: (topic: string, partition: number) => leaderHintOf(link.image, topic, partition),
     topicExists: (topic: string) => link.image.topic(topic) !== undefined,
     metrics: nodeMetrics,

@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Logger } from '@samsa/common';
-import { storage } from '@samsa/proto';
+import { storage, type NodeEndpoint } from '@samsa/proto';
 import type { Counter } from 'prom-client';
 import { bindService, type ServiceBinding } from '@samsa/service-kit';
 import { fetch, type FetchContext } from '../domain/fetch.js';
@@ -22,6 +22,8 @@ import { writeTxnMarkers } from '../domain/txn-markers.js';
 export interface StorageTransportDeps extends FetchContext {
   image(): MetadataImage;
   dataDir: string;
+  /** Where the controller serves, for clients' admin calls (Metadata's `controller`). */
+  controllerEndpoint: NodeEndpoint | undefined;
   metrics: { bytesIn: Counter; bytesOut: Counter };
 }
 
@@ -31,6 +33,12 @@ const appendedBytes = (request: storage.ProduceRequest, topics: storage.ProduceT
     0,
   );
 const fetchedBytes = (topics: storage.FetchTopicData[]) => topics.reduce((sum, topic) => sum + topic.partitions.reduce((bytes, data) => bytes + data.records.length, 0), 0);
+
+/** `host:port` as an endpoint (node id -1: the controller is not a storage node). */
+export function endpointOf(address: string): NodeEndpoint | undefined {
+  const match = /^(.+):(\d+)$/.exec(address);
+  return match ? { nodeId: -1, host: match[1] as string, port: Number(match[2]), rack: '' } : undefined;
+}
 
 export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger): ServiceBinding {
   return bindService(
@@ -67,7 +75,7 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
       },
       listOffsets: async (request) => ({ topics: await listOffsets(request, deps) }),
       offsetsForLeaderEpoch: async (request) => ({ topics: await offsetsForLeaderEpoch(request, deps) }),
-      metadata: async (request) => metadataResponse(deps.image(), request, undefined),
+      metadata: async (request) => metadataResponse(deps.image(), request, deps.controllerEndpoint),
       deleteRecords: async (request) => ({ topics: await deleteRecords(request, deps) }),
       writeTxnMarkers: async (request) => writeTxnMarkers(request, deps),
       describeLogDirs: async (request) => describeLogDirs(request, deps, deps.dataDir),
