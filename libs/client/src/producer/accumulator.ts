@@ -1,0 +1,173 @@
+/**
+ * RecordAccumulator: one queue of batches per partition (Kafka's RecordAccumulator). Records
+ * join the newest batch of their partition until it is full; the sender drains ready batches —
+ * full, lingered long enough, behind another batch, or flushing — grouped by leader node, one
+ * batch per partition per request. For an idempotent producer it assigns sequences at drain
+ * time and keeps a partition's retries in order: a retried batch goes back to its place in line
+ * and is sent alone (nothing else of its partition in flight), as Kafka does.
+ */
+import { incrementSequence, NO_PRODUCER_ID, type RecordInput } from '@samsa/records';
+import { ProducerBatch } from './producer-batch.js';
+
+export interface ProducerIdentity {
+  producerId: number;
+  producerEpoch: number;
+}
+
+export interface PartitionQueue {
+  readonly topic: string;
+  readonly partition: number;
+  /** Batches not yet sent, or waiting for a retry, in creation order. */
+  readonly batches: ProducerBatch[];
+  inFlight: number;
+  nextSequence: number;
+  sequenceOwner: ProducerIdentity | undefined;
+  nextOrder: number;
+}
+
+export interface DrainContext {
+  now: number;
+  lingerMs: number;
+  flushing: boolean;
+  maxInFlight: number;
+  maxRequestSize: number;
+  /** Current leader of a partition, -1 when unknown. */
+  leaderOf(topic: string, partition: number): number;
+  /** Whether node `nodeId` can take another request now. */
+  nodeAvailable(nodeId: number): boolean;
+  /** Idempotent producers: the identity to stamp on batches (undefined = not ready yet; null = not idempotent). */
+  identity: ProducerIdentity | undefined | null;
+}
+
+export interface DrainResult {
+  /** Batches per leader node; each list goes out as one request. */
+  readonly requests: Map<number, ProducerBatch[]>;
+  /** Earliest time something not ready now becomes ready (Infinity: nothing pending). */
+  readonly nextReadyMs: number;
+  /** A ready batch's partition has no known leader: refresh metadata. */
+  readonly unknownLeader: boolean;
+}
+
+const sameIdentity = (a: ProducerIdentity | undefined, b: ProducerIdentity) => a !== undefined && a.producerId === b.producerId && a.producerEpoch === b.producerEpoch;
+
+export class RecordAccumulator {
+  private readonly queues = new Map<string, PartitionQueue>();
+  private drainStart = 0;
+
+  constructor(private readonly batchSize: number) {}
+
+  queue(topic: string, partition: number): PartitionQueue {
+    const key = `${topic}\u0000${partition}`;
+    let queue = this.queues.get(key);
+    if (!queue) {
+      queue = { topic, partition, batches: [], inFlight: 0, nextSequence: 0, sequenceOwner: undefined, nextOrder: 0 };
+      this.queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  /** Appends a record; returns its batch, and whether that batch is now full or was just opened behind another. */
+  append(topic: string, partition: number, record: RecordInput, size: number, pending: Parameters<ProducerBatch['append']>[2], now: number): { batch: ProducerBatch; ready: boolean } {
+    const queue = this.queue(topic, partition);
+    let batch = queue.batches[queue.batches.length - 1];
+    let opened = false;
+    if (!batch || batch.attempts > 0 || !batch.hasRoomFor(size)) {
+      if (batch) batch.closed = true;
+      batch = new ProducerBatch(topic, partition, now, this.batchSize);
+      batch.order = queue.nextOrder++;
+      queue.batches.push(batch);
+      opened = queue.batches.length > 1;
+    }
+    batch.append(record, size, pending);
+    return { batch, ready: opened || batch.isFull };
+  }
+
+  /** Puts a batch back for a retry, in its creation order. */
+  requeue(batch: ProducerBatch): void {
+    const queue = this.queue(batch.topic, batch.partition);
+    let index = 0;
+    while (index < queue.batches.length && (queue.batches[index] as ProducerBatch).order < batch.order) index++;
+    queue.batches.splice(index, 0, batch);
+  }
+
+  /** Removes and returns queued batches created more than `deliveryTimeoutMs` ago. */
+  expire(now: number, deliveryTimeoutMs: number): ProducerBatch[] {
+    const expired: ProducerBatch[] = [];
+    for (const queue of this.queues.values()) {
+      while (queue.batches.length > 0 && now - (queue.batches[0] as ProducerBatch).createdAtMs >= deliveryTimeoutMs) expired.push(queue.batches.shift() as ProducerBatch);
+    }
+    return expired;
+  }
+
+  /** Every queued (unsent) batch. */
+  queued(): ProducerBatch[] {
+    return [...this.queues.values()].flatMap((queue) => queue.batches);
+  }
+
+  /** Removes every queued batch (close after its timeout). */
+  clear(): ProducerBatch[] {
+    const all = this.queued();
+    for (const queue of this.queues.values()) queue.batches.length = 0;
+    return all;
+  }
+
+  /** Load per partition of `topic`, for the adaptive partitioner. */
+  queuedBatches(topic: string, partition: number): number {
+    return this.queues.get(`${topic}\u0000${partition}`)?.batches.length ?? 0;
+  }
+
+  /** Takes at most one ready batch per partition, grouped by leader node, within maxRequestSize per node. */
+  drain(context: DrainContext): DrainResult {
+    const requests = new Map<number, ProducerBatch[]>();
+    const requestBytes = new Map<number, number>();
+    let nextReadyMs = Infinity;
+    let unknownLeader = false;
+    const queues = [...this.queues.values()];
+    const start = this.drainStart++ % Math.max(1, queues.length);
+    for (let i = 0; i < queues.length; i++) {
+      const queue = queues[(start + i) % queues.length] as PartitionQueue;
+      const head = queue.batches[0];
+      if (!head) continue;
+      if (head.retryAtMs > context.now) {
+        nextReadyMs = Math.min(nextReadyMs, head.retryAtMs);
+        continue;
+      }
+      const ready = head.isFull || queue.batches.length > 1 || head.attempts > 0 || context.flushing || context.now - head.createdAtMs >= context.lingerMs;
+      if (!ready) {
+        nextReadyMs = Math.min(nextReadyMs, head.createdAtMs + context.lingerMs);
+        continue;
+      }
+      const leader = context.leaderOf(queue.topic, queue.partition);
+      if (leader < 0) {
+        unknownLeader = true;
+        continue;
+      }
+      if (!context.nodeAvailable(leader) || queue.inFlight >= context.maxInFlight) continue;
+      const identity = context.identity;
+      if (identity === undefined) continue;
+      const stale = identity !== null && head.producerId !== NO_PRODUCER_ID && (head.producerId !== identity.producerId || head.producerEpoch !== identity.producerEpoch);
+      if (identity !== null) {
+        // A retry, or the first batch under a new identity, waits until nothing of its partition is in flight.
+        const restarting = !sameIdentity(queue.sequenceOwner, identity) || stale;
+        if ((head.attempts > 0 || restarting) && queue.inFlight > 0) continue;
+      }
+      const used = requestBytes.get(leader) ?? 0;
+      if (used > 0 && used + head.sizeBytes > context.maxRequestSize) continue;
+      queue.batches.shift();
+      queue.inFlight++;
+      if (identity !== null && (head.producerId === NO_PRODUCER_ID || stale)) {
+        if (!sameIdentity(queue.sequenceOwner, identity)) {
+          queue.sequenceOwner = identity;
+          queue.nextSequence = 0;
+        }
+        head.setIdentity(identity.producerId, identity.producerEpoch, queue.nextSequence);
+        queue.nextSequence = incrementSequence(queue.nextSequence, head.recordCount);
+      }
+      requestBytes.set(leader, used + head.sizeBytes);
+      let list = requests.get(leader);
+      if (!list) requests.set(leader, (list = []));
+      list.push(head);
+    }
+    return { requests, nextReadyMs, unknownLeader };
+  }
+}

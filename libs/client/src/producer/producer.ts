@@ -1,0 +1,204 @@
+/**
+ * Producer: Kafka's KafkaProducer for Samsa. `send()` runs interceptors → serializers →
+ * partitioner, reserves buffer memory (waiting up to maxBlockMs), and appends the record to its
+ * partition's batch; the Sender ships batches over ProduceStream. Idempotence is on by default,
+ * so retries never duplicate or reorder records. `flush()` sends everything now and waits;
+ * `close()` drains within its timeout and releases every channel and timer.
+ */
+import { isSamsaError, SamsaError, silentLogger, type Logger } from '@samsa/common';
+import { choosePartition, type TopicPartitions } from '@samsa/partitioners';
+import { ErrorCode } from '@samsa/proto';
+import { RECORD_BATCH_HEADER_SIZE, type RecordInput } from '@samsa/records';
+import { Connection } from '../connection/connection.js';
+import type { ClusterView, TopicInfo } from '../connection/cluster-metadata.js';
+import type { Header } from '../serdes.js';
+import { RecordAccumulator } from './accumulator.js';
+import { BufferPool } from './buffer-pool.js';
+import { estimateRecordSize, type ProducerBatch, type RecordMetadata } from './producer-batch.js';
+import { IdempotentIdentity } from './producer-identity.js';
+import { resolveProducerOptions, type ProducerOptions, type ProducerRecord, type ResolvedProducerOptions } from './producer-options.js';
+import { Sender } from './sender.js';
+
+export class Producer<K = Buffer | null, V = Buffer | null> {
+  private readonly options: ResolvedProducerOptions<K, V>;
+  private readonly connection: Connection;
+  private readonly accumulator: RecordAccumulator;
+  private readonly pool: BufferPool;
+  private readonly sender: Sender;
+  private readonly logger: Logger;
+  private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
+  private closing: Promise<void> | undefined;
+  private fatal: Error | undefined;
+
+  constructor(options: ProducerOptions<K, V>) {
+    this.options = resolveProducerOptions(options);
+    const o = this.options;
+    this.logger = (o.logger ?? silentLogger).child({ component: 'Producer', clientId: o.clientId });
+    this.connection = new Connection({ ...o, logger: this.logger });
+    this.accumulator = new RecordAccumulator(o.batchSize);
+    this.pool = new BufferPool(o.bufferMemory);
+    const identity = o.idempotent
+      ? new IdempotentIdentity(this.connection, this.logger, () => this.sender.wake(), (error) => this.failAll(new SamsaError(isSamsaError(error) ? error.code : ErrorCode.UNKNOWN_SERVER_ERROR, `the producer could not get a producer id: ${error.message}`, { retriable: false })))
+      : null;
+    this.sender = new Sender(
+      { acks: o.acks, lingerMs: o.lingerMs, retries: o.retries, deliveryTimeoutMs: o.deliveryTimeoutMs, requestTimeoutMs: o.requestTimeoutMs, maxInFlight: o.maxInFlightRequestsPerConnection, maxRequestSize: o.maxRequestSize, compression: o.compression, retryBackoffMs: o.retryBackoffMs, retryBackoffMaxMs: o.retryBackoffMaxMs },
+      this.accumulator,
+      this.connection,
+      identity,
+      (batch) => this.pool.release(batch.sizeBytes - RECORD_BATCH_HEADER_SIZE),
+      this.logger,
+    );
+  }
+
+  /** Whether idempotence is in effect (on by default; off when acks, retries or in-flight settings conflict and it was not asked for). */
+  get idempotent(): boolean {
+    return this.options.idempotent;
+  }
+
+  /** Sends one record; resolves once it is acknowledged per `acks` with its partition and offset. */
+  async send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+    if (this.closing) throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
+    if (this.fatal) throw this.fatal;
+    const started = Date.now();
+    const intercepted = this.onSend(record);
+    try {
+      const metadata = await this.append(intercepted, started);
+      this.onAcknowledgement(metadata, undefined);
+      return metadata;
+    } catch (error) {
+      this.onAcknowledgement(undefined, error as Error);
+      throw error;
+    }
+  }
+
+  /** Makes every buffered record ready now and resolves when all records sent before the call are complete (acknowledged or failed). */
+  async flush(): Promise<void> {
+    const pending = [...this.accumulator.queued(), ...this.sender.inFlightBatches()];
+    if (pending.length === 0) return;
+    this.sender.flushing++;
+    this.sender.wake();
+    try {
+      await Promise.all(pending.map((batch) => batch.whenDone()));
+    } finally {
+      this.sender.flushing--;
+    }
+  }
+
+  /**
+   * Stops accepting records, sends what is buffered and waits up to `timeoutMs` (default: no
+   * limit) for it; records still unsent then fail. Releases every channel and timer. Idempotent.
+   */
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutDown(options.timeoutMs ?? Infinity);
+    return this.closing;
+  }
+
+  private async shutDown(timeoutMs: number): Promise<void> {
+    this.pool.failWaiters(new SamsaError(ErrorCode.INVALID_REQUEST, 'the producer was closed while send() waited for buffer memory', { retriable: false }));
+    let timer: NodeJS.Timeout | undefined;
+    const drained = this.flush().then(() => true);
+    const expired = new Promise<boolean>((resolve) => {
+      if (timeoutMs !== Infinity) timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
+    });
+    const complete = await Promise.race([drained, expired]);
+    if (timer) clearTimeout(timer);
+    if (!complete) this.failAll(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `the producer was closed before these records were delivered (close timeout ${timeoutMs} ms)`, { retriable: false }));
+    this.sender.close();
+    this.connection.close();
+    for (const interceptor of this.options.interceptors) this.guard(() => interceptor.close?.());
+    this.options.partitioner.close?.();
+  }
+
+  private failAll(error: Error): void {
+    this.fatal ??= error;
+    for (const batch of [...this.accumulator.clear(), ...this.sender.inFlightBatches()]) {
+      batch.fail(error);
+      this.pool.release(batch.sizeBytes - RECORD_BATCH_HEADER_SIZE);
+    }
+  }
+
+  private async append(record: ProducerRecord<K, V>, started: number): Promise<RecordMetadata> {
+    const o = this.options;
+    const topic = await this.topic(record.topic, started + o.maxBlockMs);
+    const key = record.key === undefined ? null : o.keySerializer.serialize(record.key, record.topic);
+    const value = o.valueSerializer.serialize(record.value, record.topic);
+    const headers = normalizeHeaders(record.headers);
+    const view = this.connection.cached as ClusterView;
+    const partition = choosePartition(o.partitioner, { topic: record.topic, key, valueSizeBytes: value?.length ?? 0, partition: record.partition ?? null }, this.topicPartitions(view, topic));
+    const size = estimateRecordSize(key, value, headers);
+    if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestSize) {
+      throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${size} bytes when serialized, more than maxRequestSize (${o.maxRequestSize})`, { retriable: false });
+    }
+    if (!this.pool.tryReserve(size)) await this.pool.reserve(size, started + o.maxBlockMs - Date.now());
+    if (this.closing) {
+      this.pool.release(size);
+      throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
+    }
+    const input: RecordInput = { key, value, headers, timestamp: record.timestamp ?? Date.now() };
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const { batch, ready } = this.accumulator.append(record.topic, partition, input, size, { resolve, reject }, Date.now());
+      if (record.partition === undefined || record.partition === null) {
+        o.partitioner.onAppend?.({ topic: record.topic, key, partition, appendedBytes: size, lastBatchFull: batch.isFull });
+      }
+      if (ready || batch.recordCount === 1) this.sender.wake();
+    });
+  }
+
+  /** Topic metadata, waiting (with retries) up to the deadline for a topic not yet known. */
+  private async topic(name: string, deadlineMs: number): Promise<TopicInfo> {
+    const cached = this.connection.cached;
+    const known = cached && !this.connection.closed ? cached.topics.get(name) : undefined;
+    if (known) {
+      void this.connection.metadata().catch(() => undefined); // refreshes in the background when older than metadataMaxAgeMs
+      return known;
+    }
+    try {
+      return await this.connection.retry(() => this.connection.topic(name), { deadlineMs });
+    } catch (error) {
+      if (isSamsaError(error) && error.code === ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) {
+        throw new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, `topic ${name} not present in metadata after ${this.options.maxBlockMs} ms (maxBlockMs)`, { retriable: false });
+      }
+      throw error;
+    }
+  }
+
+  private topicPartitions(view: ClusterView, topic: TopicInfo): TopicPartitions {
+    let byTopic = this.partitionsCache.get(view);
+    if (!byTopic) this.partitionsCache.set(view, (byTopic = new Map()));
+    let partitions = byTopic.get(topic.name);
+    if (!partitions) {
+      partitions = { numPartitions: topic.partitions.length, availablePartitions: topic.partitions.filter((p) => p.leaderId >= 0).map((p) => p.partition) };
+      byTopic.set(topic.name, partitions);
+    }
+    return partitions;
+  }
+
+  private onSend(record: ProducerRecord<K, V>): ProducerRecord<K, V> {
+    let current = record;
+    for (const interceptor of this.options.interceptors) {
+      if (interceptor.onSend) current = this.guard(() => interceptor.onSend?.(current)) ?? current;
+    }
+    return current;
+  }
+
+  private onAcknowledgement(metadata: RecordMetadata | undefined, error: Error | undefined): void {
+    for (const interceptor of this.options.interceptors) this.guard(() => interceptor.onAcknowledgement?.(metadata, error));
+  }
+
+  private guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'producer interceptor threw; ignored');
+      return undefined;
+    }
+  }
+}
+
+function normalizeHeaders(headers: ProducerRecord['headers']): RecordInput['headers'] {
+  if (!headers) return undefined;
+  if (Array.isArray(headers)) return headers.map((header: Header) => ({ key: header.key, value: header.value }));
+  return Object.entries(headers).map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : value }));
+}
+
+export type { ProducerBatch };
