@@ -33,6 +33,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
       return endpoint ? `${endpoint.host}:${endpoint.port}` : undefined;
     },
     followed: () => replicas.all().filter((partition) => partition.role === 'follower'),
+    onTruncation: nodeMetrics.followerTruncations,
   });
   const replicas: ReplicaManager = new ReplicaManager({
     nodeId: config.nodeId,

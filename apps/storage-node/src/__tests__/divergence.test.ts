@@ -1,14 +1,15 @@
 /**
  * Leader changes on 3 storage nodes + controller (issue #6 acceptance): a restarted ex-leader with
- * an unreplicated tail truncates exactly that tail and rejoins the ISR; an idempotent retry after
- * a leader change is stored once; malformed requests are refused whole and harm nothing.
+ * an unreplicated tail truncates exactly that tail — through OffsetsForLeaderEpoch, before its
+ * first fetch, as its samsa_follower_truncations_total shows — and rejoins the ISR; an idempotent
+ * retry after a leader change is stored once; malformed requests are refused whole and harm nothing.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, expect, it } from 'vitest';
 import { ErrorCode, storage } from '@samsa/proto';
-import type { TestCluster } from '@samsa/testing';
+import { httpGet, type TestCluster } from '@samsa/testing';
 import { awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, leaderOf, produce, records, startActiveCluster, valuesOf } from './storage-test-kit.js';
 
 let cluster: TestCluster | undefined;
@@ -29,6 +30,18 @@ async function logBytes(c: TestCluster, nodeId: number, topic: string): Promise<
   const dir = join(c.node(nodeId).dataDir, `${topic}-0`);
   const names = (await readdir(dir)).filter((name) => name.endsWith('.log')).sort();
   return Buffer.concat(await Promise.all(names.map((name) => readFile(join(dir, name)))));
+}
+
+/** samsa_follower_truncations_total by source, scraped from a node's admin port. */
+async function truncations(c: TestCluster, nodeId: number): Promise<Record<string, number>> {
+  const scraped = await httpGet(c.node(nodeId).adminPort, '/metrics');
+  expect(scraped.status).toBe(200);
+  const counts: Record<string, number> = {};
+  for (const [, labels, value] of scraped.body.matchAll(/^samsa_follower_truncations_total\{([^}]*)\} (\d+)$/gm)) {
+    const source = /source="([a-z_]+)"/.exec(labels ?? '')?.[1];
+    if (source) counts[source] = Number(value);
+  }
+  return counts;
 }
 
 it('truncates exactly the divergent tail of a restarted ex-leader, which then rejoins the ISR', async () => {
@@ -54,6 +67,9 @@ it('truncates exactly the divergent tail of a restarted ex-leader, which then re
 
   await c.restart(oldLeader);
   await awaitTopicState(clients.controller(c), 'diverge', (list) => list[0]?.isr.length === 3, 30_000);
+  // The tail went through OffsetsForLeaderEpoch before the partition's first fetch: no fetch
+  // ever found the log divergent.
+  expect(await truncations(c, oldLeader)).toEqual({ offsets_for_leader_epoch: 1, diverging_epoch: 0, high_watermark: 0 });
   const read = valuesOf((await fetchOnce(clients.node(c, newLeader), 'diverge', 0, 0, 1000)).records);
   expect(read.map((r) => r.value)).toEqual([...Array.from({ length: 10 }, (_, i) => `a-${i}`), 'c-0', 'c-1', 'c-2']);
 
