@@ -2,7 +2,9 @@
  * RecordAccumulator: one queue of batches per partition (Kafka's RecordAccumulator). Records
  * join the newest batch of their partition until it is full; the sender drains ready batches —
  * full, lingered long enough, behind another batch, or flushing — grouped by leader node, one
- * batch per partition per request. For an idempotent producer it assigns sequences at drain
+ * `records` blob per partition per request: the head batch plus the closed batches behind it, up
+ * to max.request.size (our contract allows several batches per partition; Kafka's allows one).
+ * A retried batch is sent on its own. For an idempotent producer it assigns sequences at drain
  * time and keeps a partition's retries in order: a retried batch goes back to its place in line
  * and is sent alone (nothing else of its partition in flight), as Kafka does.
  */
@@ -40,8 +42,8 @@ export interface DrainContext {
 }
 
 export interface DrainResult {
-  /** Batches per leader node; each list goes out as one request. */
-  readonly requests: Map<number, ProducerBatch[]>;
+  /** Per leader node, one request: per partition, consecutive batches sent as one `records` blob. */
+  readonly requests: Map<number, ProducerBatch[][]>;
   /** Earliest time something not ready now becomes ready (Infinity: nothing pending). */
   readonly nextReadyMs: number;
   /** A ready batch's partition has no known leader: refresh metadata. */
@@ -99,6 +101,13 @@ export class RecordAccumulator {
     return expired;
   }
 
+  /** Earliest creation time of any queued batch (Infinity when none): heads are the oldest of their queues. */
+  oldestCreatedAtMs(): number {
+    let oldest = Infinity;
+    for (const queue of this.queues.values()) oldest = Math.min(oldest, queue.batches[0]?.createdAtMs ?? Infinity);
+    return oldest;
+  }
+
   /** Every queued (unsent) batch. */
   queued(): ProducerBatch[] {
     return [...this.queues.values()].flatMap((queue) => queue.batches);
@@ -118,7 +127,7 @@ export class RecordAccumulator {
 
   /** Takes at most one ready batch per partition, grouped by leader node, within maxRequestSize per node. */
   drain(context: DrainContext): DrainResult {
-    const requests = new Map<number, ProducerBatch[]>();
+    const requests = new Map<number, ProducerBatch[][]>();
     const requestBytes = new Map<number, number>();
     let nextReadyMs = Infinity;
     let unknownLeader = false;
@@ -153,20 +162,36 @@ export class RecordAccumulator {
       }
       const used = requestBytes.get(leader) ?? 0;
       if (used > 0 && used + head.sizeBytes > context.maxRequestSize) continue;
-      queue.batches.shift();
-      queue.inFlight++;
-      if (identity !== null && (head.producerId === NO_PRODUCER_ID || stale)) {
-        if (!sameIdentity(queue.sequenceOwner, identity)) {
-          queue.sequenceOwner = identity;
-          queue.nextSequence = 0;
+      // First attempts ride together: every following closed batch of the partition that fits
+      // (one `records` blob of consecutive batches). A retry always travels alone.
+      const take = [head];
+      let bytes = used + head.sizeBytes;
+      if (head.attempts === 0 && !stale) {
+        for (let next = 1; next < queue.batches.length; next++) {
+          const batch = queue.batches[next] as ProducerBatch;
+          const lingered = batch.isFull || context.flushing || context.now - batch.createdAtMs >= context.lingerMs;
+          if (batch.attempts > 0 || batch.producerId !== NO_PRODUCER_ID || !lingered || bytes + batch.sizeBytes > context.maxRequestSize) break;
+          take.push(batch);
+          bytes += batch.sizeBytes;
         }
-        head.setIdentity(identity.producerId, identity.producerEpoch, queue.nextSequence);
-        queue.nextSequence = incrementSequence(queue.nextSequence, head.recordCount);
       }
-      requestBytes.set(leader, used + head.sizeBytes);
+      queue.batches.splice(0, take.length);
+      queue.inFlight++;
+      if (identity !== null) {
+        for (const batch of take) {
+          if (batch.producerId !== NO_PRODUCER_ID && !stale) continue;
+          if (!sameIdentity(queue.sequenceOwner, identity)) {
+            queue.sequenceOwner = identity;
+            queue.nextSequence = 0;
+          }
+          batch.setIdentity(identity.producerId, identity.producerEpoch, queue.nextSequence);
+          queue.nextSequence = incrementSequence(queue.nextSequence, batch.recordCount);
+        }
+      }
+      requestBytes.set(leader, bytes);
       let list = requests.get(leader);
       if (!list) requests.set(leader, (list = []));
-      list.push(head);
+      list.push(take);
     }
     return { requests, nextReadyMs, unknownLeader };
   }

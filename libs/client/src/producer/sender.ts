@@ -98,8 +98,7 @@ export class Sender {
       if (result.requests.size === 0) break;
       for (const [nodeId, batches] of result.requests) this.sendTo(nodeId, batches);
     }
-    const oldest = this.accumulator.queued().reduce((min, batch) => Math.min(min, batch.createdAtMs + this.settings.deliveryTimeoutMs), Infinity);
-    this.schedule(Math.min(nextReadyMs, oldest));
+    this.schedule(Math.min(nextReadyMs, this.accumulator.oldestCreatedAtMs() + this.settings.deliveryTimeoutMs));
   }
 
   private schedule(atMs: number): void {
@@ -141,32 +140,43 @@ export class Sender {
     return stream;
   }
 
-  private sendTo(nodeId: number, batches: ProducerBatch[]): void {
+  private sendTo(nodeId: number, entries: ProducerBatch[][]): void {
     const topics = new Map<string, storage.ProducePartitionData[]>();
-    for (const batch of batches) {
-      batch.attempts++;
-      this.inFlight.add(batch);
-      let partitions = topics.get(batch.topic);
-      if (!partitions) topics.set(batch.topic, (partitions = []));
-      partitions.push({ partition: batch.partition, records: batch.build(this.settings.compression) });
+    for (const batches of entries) {
+      const first = batches[0] as ProducerBatch;
+      for (const batch of batches) {
+        batch.attempts++;
+        this.inFlight.add(batch);
+      }
+      let partitions = topics.get(first.topic);
+      if (!partitions) topics.set(first.topic, (partitions = []));
+      const blobs = batches.map((batch) => batch.build(this.settings.compression));
+      partitions.push({ partition: first.partition, records: blobs.length === 1 ? (blobs[0] as Buffer) : Buffer.concat(blobs) });
     }
     const request = { acks: this.settings.acks, timeoutMs: this.settings.requestTimeoutMs, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
     this.stream(nodeId).send(request, (outcome) => {
-      for (const batch of batches) {
-        this.inFlight.delete(batch);
-        this.accumulator.queue(batch.topic, batch.partition).inFlight--;
-      }
-      if (!outcome.ok) {
-        for (const batch of batches) this.handle(batch, outcome.error.code, outcome.error.message, undefined, -1, -1);
-      } else if (this.settings.acks === 0) {
-        for (const batch of batches) this.finish(batch, undefined, -1, -1);
-      } else {
-        const results = new Map<string, storage.ProducePartitionResult>();
-        for (const topic of outcome.topics) for (const partition of topic.partitions) results.set(`${topic.topic}\u0000${partition.partition}`, partition);
+      const results = new Map<string, storage.ProducePartitionResult>();
+      if (outcome.ok) for (const topic of outcome.topics) for (const partition of topic.partitions) results.set(`${topic.topic}\u0000${partition.partition}`, partition);
+      for (const batches of entries) {
+        const first = batches[0] as ProducerBatch;
+        this.accumulator.queue(first.topic, first.partition).inFlight--;
+        for (const batch of batches) this.inFlight.delete(batch);
+        if (!outcome.ok) {
+          for (const batch of batches) this.handle(batch, outcome.error.code, outcome.error.message, undefined, -1, -1);
+          continue;
+        }
+        if (this.settings.acks === 0) {
+          for (const batch of batches) this.finish(batch, undefined, -1, -1);
+          continue;
+        }
+        const result = results.get(`${first.topic}\u0000${first.partition}`);
+        // The batches were appended together, so their offsets follow each other.
+        let baseOffset = result?.baseOffset ?? -1;
         for (const batch of batches) {
-          const result = results.get(`${batch.topic}\u0000${batch.partition}`);
           if (!result) this.handle(batch, ErrorCode.UNKNOWN_SERVER_ERROR, 'the answer did not mention this partition', undefined, -1, -1);
-          else this.handle(batch, result.errorCode, result.errorMessage, result.currentLeader, result.baseOffset, result.logAppendTimeMs);
+          else if (result.errorCode === ErrorCode.DUPLICATE_SEQUENCE_NUMBER && batches.length > 1) this.handle(batch, ErrorCode.OUT_OF_ORDER_SEQUENCE_NUMBER, result.errorMessage, undefined, -1, -1);
+          else this.handle(batch, result.errorCode, result.errorMessage, result.currentLeader, baseOffset, result.logAppendTimeMs);
+          if (baseOffset >= 0) baseOffset += batch.recordCount;
         }
       }
       this.wake();
