@@ -1,23 +1,26 @@
 /**
  * startCluster: a real Samsa cluster for integration and fault tests — one controller (embedded
- * metadata store) and N storage nodes, each a separate process started from its built entry point
- * (`apps/<app>/dist/main.js`; build them first).
+ * metadata store), N storage nodes and, on request, M transaction-coordinator instances, each a
+ * separate process started from its built entry point (`apps/<app>/dist/main.js`; build them first).
  *
  * Invariants:
- * - Every cluster has its own temp dir: `controller/` and `node-<id>/` data dirs inside it.
+ * - Every cluster has its own temp dir: `controller/`, `node-<id>/` and `txn-<id>/` data dirs inside it.
  * - Every port comes from the OS (`--grpc-port 0 --admin-port 0`) and is read from the READY line.
  *   A restart re-binds the member's previous gRPC port by default, as a restarted broker would,
  *   so addresses held by peers, clients and the controller's metadata stay valid.
  * - Node ids are 1..nodes. Node n gets `racks[(n - 1) % racks.length]` when racks are given.
+ * - Transaction-coordinator instance ids are 1..transactionCoordinators; their member id is
+ *   `txn-<id>`. With any of them, the controller also gets short coordinator session timings
+ *   ({@link testCoordinatorControllerDefaults}) so a killed instance's id is free again quickly.
  * - `startCluster` resolves when the controller logged READY and `active controller` and every
- *   node logged READY and `registered`; it never sleeps. If any of that fails, everything already
+ *   node and coordinator logged READY and `registered`; it never sleeps. If any of that fails, everything already
  *   started is killed and the temp dir removed before the error is thrown.
  * - Children never outlive the test process (spawnService SIGKILLs them on exit); temp dirs of
  *   clusters still open at exit are removed then too. Children inherit no SAMSA_* variables.
  *
  * Arguments: harness flags come first, then the test-friendly controller defaults below, then
- * `controllerArgs` / `nodeArgs(nodeId)`; the last occurrence of a flag wins, so tests can
- * override anything.
+ * `controllerArgs` / `nodeArgs(nodeId)` / `transactionCoordinatorArgs(instanceId)`; the last
+ * occurrence of a flag wins, so tests can override anything.
  */
 import { access, mkdir } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
@@ -36,8 +39,8 @@ export interface ClusterNode extends ClusterMember {
   readonly brokerEpoch: number | undefined;
 }
 
-/** A storage node id, or `'controller'`. */
-export type ClusterMemberId = number | 'controller';
+/** A storage node id, `'controller'`, or `'txn-<instanceId>'` for a transaction coordinator. */
+export type ClusterMemberId = number | 'controller' | `txn-${number}`;
 
 export interface StartClusterOptions {
   /** Number of storage nodes (ids 1..nodes); 0 starts the controller alone. */
@@ -54,6 +57,12 @@ export interface StartClusterOptions {
   nodeEntry?: string;
   /** Per process: READY plus its readiness line must come within this; default 15 s. */
   startTimeoutMs?: number;
+  /** Number of transaction-coordinator instances (ids 1..n, member ids `txn-<id>`); default 0. */
+  transactionCoordinators?: number;
+  /** Extra flags for transaction-coordinator instance `instanceId`, last on its command line. */
+  transactionCoordinatorArgs?: (instanceId: number) => readonly string[];
+  /** Default `apps/transaction-coordinator/dist/main.js` of this workspace. */
+  transactionCoordinatorEntry?: string;
 }
 
 export interface RestartOptions {
@@ -71,6 +80,10 @@ export interface TestCluster {
   readonly nodes: ReadonlyMap<number, ClusterNode>;
   /** Node `nodeId`; throws RangeError for an unknown id. */
   node(nodeId: number): ClusterNode;
+  /** Transaction-coordinator instances by instance id (live entries, like `nodes`); empty unless asked for. */
+  readonly transactionCoordinators: ReadonlyMap<number, ClusterMember>;
+  /** Transaction-coordinator instance `instanceId`; throws RangeError for an unknown id. */
+  transactionCoordinator(instanceId: number): ClusterMember;
   /** SIGKILL; resolves with the exit once the process is gone. */
   kill(member: ClusterMemberId): Promise<ExitInfo>;
   /** SIGSTOP; resolves once the process is stopped. */
@@ -79,7 +92,9 @@ export interface TestCluster {
   resume(member: ClusterMemberId): Promise<void>;
   /**
    * A new process with the same id and data dir; a still-running one is stopped first (SIGTERM).
-   * Resolves when the new process logged READY and `registered` (a node) or `active controller`.
+   * Resolves when the new process logged READY and `registered` (a node or a coordinator) or
+   * `active controller`. A coordinator restarted after a kill registers once its previous
+   * session has expired.
    */
   restart(member: ClusterMemberId, options?: RestartOptions): Promise<ClusterMember>;
   /** SIGTERM (SIGKILL after `timeoutMs`, default 10 s); resolves with the exit. */
@@ -101,6 +116,11 @@ export function testControllerDefaults(nodes: number): string[] {
   ];
 }
 
+/** Short coordinator sessions, added to the controller's flags when the cluster has coordinators. */
+export function testCoordinatorControllerDefaults(): string[] {
+  return ['--coordinator-session-timeout-ms', '4000', '--coordinator-heartbeat-interval-ms', '500'];
+}
+
 const workspaceRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const openClusterDirs = new Set<string>();
 process.once('exit', () => {
@@ -110,10 +130,14 @@ process.once('exit', () => {
 export async function startCluster(options: StartClusterOptions): Promise<TestCluster> {
   if (!Number.isSafeInteger(options.nodes) || options.nodes < 0) throw new RangeError(`nodes must be a whole number ≥ 0, got ${options.nodes}`);
   if (options.racks?.length === 0) throw new RangeError('racks, when given, must name at least one rack');
+  const coordinatorCount = options.transactionCoordinators ?? 0;
+  if (!Number.isSafeInteger(coordinatorCount) || coordinatorCount < 0) throw new RangeError(`transactionCoordinators must be a whole number ≥ 0, got ${coordinatorCount}`);
   const controllerEntry = options.controllerEntry ?? join(workspaceRoot, 'apps/controller/dist/main.js');
   const nodeEntry = options.nodeEntry ?? join(workspaceRoot, 'apps/storage-node/dist/main.js');
+  const coordinatorEntry = options.transactionCoordinatorEntry ?? join(workspaceRoot, 'apps/transaction-coordinator/dist/main.js');
   await assertBuilt(controllerEntry);
   if (options.nodes > 0) await assertBuilt(nodeEntry);
+  if (coordinatorCount > 0) await assertBuilt(coordinatorEntry);
   const timeoutMs = options.startTimeoutMs ?? 15_000;
 
   const temp = await makeTempDir('samsa-cluster-');
@@ -126,6 +150,7 @@ export async function startCluster(options: StartClusterOptions): Promise<TestCl
       ...serviceFlags(grpcPort),
       '--data-dir', join(temp.path, 'controller'),
       ...testControllerDefaults(options.nodes),
+      ...(coordinatorCount > 0 ? testCoordinatorControllerDefaults() : []),
       ...(options.controllerArgs ?? []),
     ],
     readyMessage: 'active controller',
@@ -152,8 +177,24 @@ export async function startCluster(options: StartClusterOptions): Promise<TestCl
     });
     nodes.set(nodeId, node);
   }
+  const coordinators = new Map<number, MemberProcess>();
+  for (let instanceId = 1; instanceId <= coordinatorCount; instanceId++) {
+    coordinators.set(instanceId, new MemberProcess({
+      name: `txn-${instanceId}`,
+      entry: coordinatorEntry,
+      dataDir: join(temp.path, `txn-${instanceId}`),
+      args: (grpcPort) => [
+        ...serviceFlags(grpcPort),
+        '--instance-id', String(instanceId),
+        '--controller-address', controller.address,
+        ...(options.transactionCoordinatorArgs?.(instanceId) ?? []),
+      ],
+      readyMessage: 'registered',
+      timeoutMs,
+    }));
+  }
 
-  const members = (): MemberProcess[] => [controller, ...nodes.values()];
+  const members = (): MemberProcess[] => [controller, ...nodes.values(), ...coordinators.values()];
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -163,16 +204,22 @@ export async function startCluster(options: StartClusterOptions): Promise<TestCl
     })());
 
   try {
-    await Promise.all([mkdir(controller.dataDir), ...[...nodes.values()].map((node) => mkdir(node.dataDir))]);
+    await Promise.all(members().map((member) => mkdir(member.dataDir)));
     await controller.start({ keepPort: false });
-    await firstFailure([...nodes.values()].map((node) => node.start({ keepPort: false })));
+    await firstFailure([...nodes.values(), ...coordinators.values()].map((member) => member.start({ keepPort: false })));
   } catch (error) {
     await close();
     throw error;
   }
 
+  const coordinator = (instanceId: number): MemberProcess => {
+    const found = coordinators.get(instanceId);
+    if (!found) throw new RangeError(`no transaction coordinator ${instanceId} (instance ids are 1..${coordinatorCount})`);
+    return found;
+  };
   const member = (id: ClusterMemberId): MemberProcess => {
     if (id === 'controller') return controller;
+    if (typeof id === 'string') return coordinator(Number(id.slice('txn-'.length)));
     const node = nodes.get(id);
     if (!node) throw new RangeError(`no storage node ${id} (node ids are 1..${options.nodes})`);
     return node;
@@ -185,6 +232,8 @@ export async function startCluster(options: StartClusterOptions): Promise<TestCl
     },
     nodes,
     node: (nodeId) => member(nodeId) as NodeProcess,
+    transactionCoordinators: coordinators,
+    transactionCoordinator: coordinator,
     kill: (id) => member(id).kill(),
     pause: (id) => member(id).pause(),
     resume: (id) => member(id).resume(),
@@ -228,5 +277,5 @@ async function firstFailure(starts: Array<Promise<void>>): Promise<void> {
   const results = await Promise.allSettled(starts);
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length === 1) throw failures[0]?.reason;
-  if (failures.length > 1) throw new AggregateError(failures.map((failure) => failure.reason as unknown), `${failures.length} storage nodes failed to start: ${failures.map((failure) => (failure.reason as Error).message).join('\n')}`);
+  if (failures.length > 1) throw new AggregateError(failures.map((failure) => failure.reason as unknown), `${failures.length} cluster members failed to start: ${failures.map((failure) => (failure.reason as Error).message).join('\n')}`);
 }

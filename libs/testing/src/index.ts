@@ -8,6 +8,7 @@ export { startEtcd, reserveFreePorts, type StartEtcdOptions, type EtcdCluster, t
 export {
   startCluster,
   testControllerDefaults,
+  testCoordinatorControllerDefaults,
   type StartClusterOptions,
   type TestCluster,
   type ClusterNode,
