@@ -63,6 +63,7 @@ export async function runDevCluster(options: DevClusterOptions, out: NodeJS.Writ
     if (name === 'storage-node') {
       args.push('--node-id', '1', '--data-dir', join(options.dataDir, 'storage-node-1'), '--controller-address', `${options.host}:${controllerPort}`);
     }
+    if (name === 'transaction-coordinator') args.push('--instance-id', '1', '--controller-address', `${options.host}:${controllerPort}`);
     const child = spawn(process.execPath, [entry, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     return { name, child };
   });

@@ -1,0 +1,100 @@
+import { NO_PRODUCER_ID, RecordBatchView } from '@samsa/records';
+import { describe, expect, it } from 'vitest';
+import { RecordAccumulator, type DrainContext } from './accumulator.js';
+import type { ProducerBatch } from './producer-batch.js';
+
+const noop = { resolve: () => undefined, reject: () => undefined };
+const record = (value: string) => ({ value: Buffer.from(value), timestamp: 1 });
+
+function context(overrides: Partial<DrainContext> = {}): DrainContext {
+  return { now: 0, lingerMs: 5, flushing: false, maxInFlight: 5, maxRequestSize: 1 << 20, leaderOf: () => 1, nodeAvailable: () => true, identity: null, ...overrides };
+}
+
+const drained = (accumulator: RecordAccumulator, ctx: DrainContext): ProducerBatch[][] => [...accumulator.drain(ctx).requests.values()].flat();
+
+describe('RecordAccumulator', () => {
+  it('keeps a partial batch until linger passes, then drains it', () => {
+    const accumulator = new RecordAccumulator(1000);
+    accumulator.append('t', 0, record('a'), 30, noop, 0);
+    const early = accumulator.drain(context({ now: 2 }));
+    expect(early.requests.size).toBe(0);
+    expect(early.nextReadyMs).toBe(5);
+    expect(drained(accumulator, context({ now: 5 }))).toHaveLength(1);
+  });
+
+  it('drains a full batch at once and opens a new one for the next record', () => {
+    const accumulator = new RecordAccumulator(121);
+    expect(accumulator.append('t', 0, record('a'), 30, noop, 0).ready).toBe(false);
+    expect(accumulator.append('t', 0, record('b'), 30, noop, 0).ready).toBe(true); // 61-byte header + 60 = 121
+    const next = accumulator.append('t', 0, record('c'), 30, noop, 0);
+    expect(next.batch.recordCount).toBe(1);
+    expect(next.ready).toBe(true); // opened behind another batch
+    const [entry] = drained(accumulator, context());
+    expect(entry?.map((batch) => batch.recordCount)).toEqual([2]);
+  });
+
+  it('sends consecutive closed batches of a partition together, up to maxRequestSize', () => {
+    const accumulator = new RecordAccumulator(100);
+    for (let i = 0; i < 8; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, 0);
+    const [entry] = drained(accumulator, context({ now: 10, maxRequestSize: 350 }));
+    expect(entry?.length).toBe(3); // 101 bytes each
+    expect(accumulator.queued()).toHaveLength(5);
+  });
+
+  it('assigns sequences in order at drain time and keeps them across a retry, which travels alone', () => {
+    const accumulator = new RecordAccumulator(100);
+    for (let i = 0; i < 6; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, 0);
+    const identity = { producerId: 7, producerEpoch: 0 };
+    const first = drained(accumulator, context({ now: 10, identity, maxRequestSize: 120 }))[0] as ProducerBatch[];
+    const second = drained(accumulator, context({ now: 10, identity, maxRequestSize: 120 }))[0] as ProducerBatch[];
+    expect(first.map((b) => b.baseSequence)).toEqual([0]);
+    expect(second.map((b) => b.baseSequence)).toEqual([1]);
+    // The first request failed: it goes back before the others and waits until nothing is in flight.
+    const failed = first[0] as ProducerBatch;
+    failed.attempts = 1;
+    accumulator.queue('t', 0).inFlight--;
+    accumulator.requeue(failed);
+    expect(drained(accumulator, context({ now: 10, identity }))).toHaveLength(0);
+    accumulator.queue('t', 0).inFlight--;
+    const retry = drained(accumulator, context({ now: 10, identity }))[0] as ProducerBatch[];
+    expect(retry).toEqual([failed]);
+    expect(failed.baseSequence).toBe(0);
+    const bytes = failed.build(0);
+    expect(new RecordBatchView(bytes).baseSequence).toBe(0);
+    expect(new RecordBatchView(bytes).producerId).toBe(7);
+  });
+
+  it('re-sequences from 0 under a new producer id once nothing of the partition is in flight', () => {
+    const accumulator = new RecordAccumulator(100);
+    for (let i = 0; i < 4; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, 0);
+    const old = drained(accumulator, context({ now: 10, identity: { producerId: 1, producerEpoch: 0 }, maxRequestSize: 120 }))[0] as ProducerBatch[];
+    expect(old[0]?.baseSequence).toBe(0);
+    const renewed = { producerId: 2, producerEpoch: 0 };
+    expect(drained(accumulator, context({ now: 10, identity: renewed }))).toHaveLength(0); // old one still in flight
+    accumulator.queue('t', 0).inFlight--;
+    (old[0] as ProducerBatch).attempts = 1;
+    accumulator.requeue(old[0] as ProducerBatch);
+    const again = drained(accumulator, context({ now: 10, identity: renewed }))[0] as ProducerBatch[];
+    expect(again).toEqual(old);
+    expect(again[0]?.producerId).toBe(2);
+    expect(again[0]?.baseSequence).toBe(0);
+  });
+
+  it('waits for an identity, for a leader, and for an available node', () => {
+    const accumulator = new RecordAccumulator(100);
+    accumulator.append('t', 0, record('a'), 40, noop, 0);
+    expect(accumulator.drain(context({ now: 10, identity: undefined })).requests.size).toBe(0);
+    const noLeader = accumulator.drain(context({ now: 10, leaderOf: () => -1 }));
+    expect(noLeader.unknownLeader).toBe(true);
+    expect(accumulator.drain(context({ now: 10, nodeAvailable: () => false })).requests.size).toBe(0);
+    expect(accumulator.queued()[0]?.producerId).toBe(NO_PRODUCER_ID);
+  });
+
+  it('expires batches older than the delivery timeout', () => {
+    const accumulator = new RecordAccumulator(100);
+    accumulator.append('t', 0, record('a'), 40, noop, 0);
+    accumulator.append('t', 1, record('b'), 40, noop, 50);
+    expect(accumulator.expire(100, 100)).toHaveLength(1);
+    expect(accumulator.queued()).toHaveLength(1);
+  });
+});
