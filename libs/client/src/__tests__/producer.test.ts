@@ -1,0 +1,109 @@
+/**
+ * Producer against a real cluster (controller, 3 storage nodes, a transaction coordinator):
+ * idempotent by default, murmur2 placement, contiguous offsets, bounded buffer memory, and clear
+ * errors for bad use. Read-back checks live in client-acceptance.test.ts.
+ */
+import { hasErrorCode } from '@samsa/common';
+import { partitionForKey } from '@samsa/partitioners';
+import { ErrorCode } from '@samsa/proto';
+import { startCluster, type TestCluster } from '@samsa/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Admin } from '../admin/admin.js';
+import { Producer } from '../producer/producer.js';
+
+let cluster: TestCluster;
+let admin: Admin;
+let bootstrapServers: string[];
+let topicCounter = 0;
+const uniqueTopic = (prefix: string) => `${prefix}-${process.pid}-${++topicCounter}`;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 3, transactionCoordinators: 1 });
+  bootstrapServers = [...cluster.nodes.values()].map((node) => node.address);
+  admin = new Admin({ bootstrapServers });
+}, 60_000);
+
+afterAll(async () => {
+  await admin?.close();
+  await cluster?.close();
+});
+
+describe('Producer', () => {
+  it('is idempotent by default and places keyed records by murmur2, with contiguous offsets per partition', async () => {
+    const topic = uniqueTopic('keyed');
+    await admin.createTopics([{ topic, numPartitions: 4, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    const producer = new Producer<string, string>({ bootstrapServers, keySerializer: 'string', valueSerializer: 'string' });
+    expect(producer.idempotent).toBe(true);
+    const keys = Array.from({ length: 5000 }, (_, i) => `key-${(i * 7919) % 613}`);
+    const results = await Promise.all(keys.map((key, i) => producer.send({ topic, key, value: `value-${i}` })));
+    const offsets = new Map<number, number[]>();
+    results.forEach((result, i) => {
+      expect(result.partition).toBe(partitionForKey(Buffer.from(keys[i] as string), 4));
+      offsets.set(result.partition, [...(offsets.get(result.partition) ?? []), result.offset]);
+    });
+    for (const list of offsets.values()) expect(list).toEqual(list.map((_, i) => i));
+    await producer.close();
+  }, 60_000);
+
+  it('runs interceptors before the serializer and reports every acknowledgement', async () => {
+    const topic = uniqueTopic('intercepted');
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    const seen: string[] = [];
+    const acknowledged: number[] = [];
+    const producer = new Producer<string, string>({
+      bootstrapServers,
+      valueSerializer: { serialize: (value) => (seen.push(value), Buffer.from(value)) },
+      interceptors: [{ onSend: (record) => ({ ...record, value: record.value.toUpperCase() }), onAcknowledgement: (metadata) => metadata && acknowledged.push(metadata.offset) }],
+    });
+    const sent = await producer.send({ topic, value: 'hello' });
+    expect(seen).toEqual(['HELLO']);
+    expect(acknowledged).toEqual([sent.offset]);
+    await producer.close();
+  }, 30_000);
+
+  it('rejects bad use with clear errors: unknown topic, invalid options, send after close', async () => {
+    const producer = new Producer({ bootstrapServers, maxBlockMs: 1500 });
+    const unknown = await producer.send({ topic: uniqueTopic('missing'), value: Buffer.from('x') }).catch((error: unknown) => error);
+    expect(hasErrorCode(unknown, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)).toBe(true);
+    expect((unknown as Error).message).toMatch(/not present in metadata after 1500 ms/);
+    expect(() => new Producer({ bootstrapServers, lingerMs: -1 })).toThrow(/lingerMs must be a whole number in \[0/);
+    expect(() => new Producer({ bootstrapServers, compressionType: 'brotli' as never })).toThrow(/compressionType must be one of/);
+    await producer.close();
+    const afterClose = await producer.send({ topic: 'any', value: Buffer.from('x') }).catch((error: unknown) => error);
+    expect((afterClose as Error).message).toMatch(/producer is closed/);
+  }, 30_000);
+});
+
+describe('Producer against a stopped cluster', () => {
+  it('fails send() after maxBlockMs once bufferMemory is full, and close() leaves no handles behind', async () => {
+    const own = await startCluster({ nodes: 1 });
+    try {
+      const ownAdmin = new Admin({ bootstrapServers: [own.node(1).address] });
+      const topic = uniqueTopic('stopped');
+      await ownAdmin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
+      await ownAdmin.close();
+      const handlesBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+      const producer = new Producer({ bootstrapServers: [own.node(1).address], acks: 1, bufferMemory: 64 * 1024, maxBlockMs: 400, lingerMs: 0 });
+      await producer.send({ topic, value: Buffer.alloc(100) });
+      await own.kill(1);
+      await own.kill('controller');
+      const value = Buffer.alloc(1000);
+      const pending: Array<Promise<unknown>> = [];
+      let failure: unknown;
+      for (let i = 0; i < 200 && failure === undefined; i++) {
+        const sent = producer.send({ topic, value });
+        pending.push(sent.catch(() => undefined));
+        failure = await Promise.race([sent.then(() => undefined, (error: unknown) => error), new Promise((resolve) => setImmediate(resolve, undefined))]);
+      }
+      const blocked = failure ?? (await producer.send({ topic, value }).catch((error: unknown) => error));
+      expect(hasErrorCode(blocked, ErrorCode.REQUEST_TIMED_OUT)).toBe(true);
+      expect((blocked as Error).message).toMatch(/buffer memory within maxBlockMs \(400 ms\)/);
+      await producer.close({ timeoutMs: 200 });
+      await Promise.all(pending);
+      const handlesAfter = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+      expect(handlesAfter).toBeLessThanOrEqual(handlesBefore);
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+});
