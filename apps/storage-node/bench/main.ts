@@ -10,96 +10,34 @@
  *   - produce latency at a fixed 2,000 records/s, one record per request (linger 0): p50, p99.
  * Loops are bounded by bytes and records. Build first (npm run build); run: npm run bench.
  */
-import * as grpc from '@grpc/grpc-js';
-import { controller, storage } from '@samsa/proto';
+import type { storage } from '@samsa/proto';
 import { buildRecordBatch } from '@samsa/records';
-import { startCluster, type TestCluster } from '@samsa/testing';
+import { benchLeaderOf, benchStorageClient, createBenchTopic, rawFetchStream, rawProduceStream, startCluster, type TestCluster } from '@samsa/testing';
 import { measureGrpcCeilings } from './grpc-ceiling.js';
 
-const MB = 1e6;
 const GiB = 1024 ** 3;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 
-const client = (cluster: TestCluster, nodeId: number) =>
-  new storage.StorageServiceClient(cluster.node(nodeId).address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 8 << 20 });
+const client = (cluster: TestCluster, nodeId: number) => benchStorageClient(cluster.node(nodeId).address);
 
 function batch(): Buffer {
   return buildRecordBatch(Array.from({ length: 16 }, (_, i) => ({ key: `key-${i}`, value: Buffer.alloc(1000, 97 + i), timestamp: Date.now() })));
 }
 
-async function createTopic(cluster: TestCluster, name: string, replicationFactor: number): Promise<void> {
-  const admin = new controller.ControllerServiceClient(cluster.controllerAddress, grpc.credentials.createInsecure());
-  const request = controller.CreateTopicsRequest.fromPartial({ topics: [{ name, numPartitions: 1, replicationFactor, configs: replicationFactor > 1 ? [{ name: 'min.insync.replicas', value: '2' }] : [] }] });
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const response = await new Promise<controller.CreateTopicsResponse>((resolve, reject) => admin.createTopics(request, (error, r) => (error ? reject(error) : resolve(r))));
-    if (response.topics[0]?.errorCode === 0) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  admin.close();
-}
-
-async function leaderOf(cluster: TestCluster, topic: string): Promise<number> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    for (const nodeId of cluster.nodes.keys()) {
-      const c = client(cluster, nodeId);
-      const answer = await new Promise<storage.ListOffsetsResponse | undefined>((resolve) =>
-        c.listOffsets(storage.ListOffsetsRequest.fromPartial({ topics: [{ topic, partitions: [{ partition: 0, currentLeaderEpoch: -1, timestampMs: -1 }] }] }), (error, r) => resolve(error ? undefined : r)),
-      );
-      c.close();
-      if (answer?.topics[0]?.partitions[0]?.errorCode === 0) return nodeId;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no leader for ${topic}`);
-}
+const createTopic = (cluster: TestCluster, name: string, replicationFactor: number) =>
+  createBenchTopic(cluster, name, { replicationFactor, configs: replicationFactor > 1 ? { 'min.insync.replicas': '2' } : {} });
+const leaderOf = (cluster: TestCluster, topic: string) => benchLeaderOf(cluster, topic);
 
 /** Batches per produce request: four 16 KiB batches make a 64 KiB request, like the ceiling's messages. */
 const BATCHES_PER_REQUEST = Number(process.env.BENCH_BATCHES_PER_REQUEST ?? 4);
 
 /** Streams `totalBytes` of batches with `IN_FLIGHT` requests outstanding; returns MB/s. */
-async function produceStream(c: storage.StorageServiceClient, topic: string, totalBytes: number, acks: number): Promise<number> {
+function produceStream(c: storage.StorageServiceClient, topic: string, totalBytes: number, acks: number): Promise<number> {
   const one = batch();
-  const payload = Buffer.concat(Array.from({ length: BATCHES_PER_REQUEST }, () => one));
-  const requests = Math.ceil(totalBytes / payload.length);
-  const stream = c.produceStream();
-  let sent = 0;
-  let acked = 0;
-  const started = process.hrtime.bigint();
-  await new Promise<void>((resolve, reject) => {
-    const send = () => {
-      while (sent < requests && sent - acked < IN_FLIGHT) {
-        stream.write({ requestId: sent++, acks, timeoutMs: 30_000, topics: [{ topic, partitions: [{ partition: 0, records: payload }] }] });
-      }
-    };
-    stream.on('data', (response: storage.ProduceStreamResponse) => {
-      if (response.topics[0]?.partitions[0]?.errorCode !== 0) return reject(new Error(`produce failed: ${response.topics[0]?.partitions[0]?.errorMessage}`));
-      acked++;
-      if (acked === requests) resolve();
-      else send();
-    });
-    stream.on('error', reject);
-    send();
-  });
-  stream.on('error', () => undefined);
-  stream.end();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return (requests * payload.length) / MB / seconds;
+  return rawProduceStream(c, topic, totalBytes, { acks, inFlight: IN_FLIGHT, payload: Buffer.concat(Array.from({ length: BATCHES_PER_REQUEST }, () => one)) });
 }
 
-async function consumeStream(c: storage.StorageServiceClient, topic: string, totalBytes: number): Promise<number> {
-  const started = process.hrtime.bigint();
-  let bytes = 0;
-  const stream = c.fetchStream(storage.FetchStreamRequest.fromPartial({ replicaId: -1, maxWaitMs: 1000, minBytes: 1, maxBytes: 4 << 20, topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }] }));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (response: storage.FetchStreamResponse) => {
-      for (const topicData of response.topics) for (const data of topicData.partitions) bytes += data.records.length;
-      if (bytes >= totalBytes) resolve();
-    });
-    stream.on('error', (error: grpc.ServiceError) => (error.code === grpc.status.CANCELLED ? resolve() : reject(error)));
-  });
-  stream.cancel();
-  return bytes / MB / (Number(process.hrtime.bigint() - started) / 1e9);
-}
+const consumeStream = rawFetchStream;
 
 async function latency(c: storage.StorageServiceClient, topic: string, records: number, perSecond: number): Promise<{ p50: number; p99: number }> {
   const stream = c.produceStream();

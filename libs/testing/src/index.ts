@@ -17,3 +17,4 @@ export {
   type MemberState,
   type RestartOptions,
 } from './cluster-harness.js';
+export { benchStorageClient, createBenchTopic, benchLeaderOf, rawProduceStream, rawFetchStream, type RawProduceOptions } from './bench-drivers.js';

@@ -1,0 +1,121 @@
+/**
+ * Client benchmark (issue #7). Same settings as the storage-node bench (#6): one storage node,
+ * RF 1, 16 KiB batches, acks=1. In one run, for 1 KiB and 100-byte records:
+ *   - the raw ProduceStream driver (prebuilt 64 KiB requests, 64 in flight) vs the Producer
+ *     (send() per record, lingerMs 5, batchSize 16384) → records/s, MB/s of record values, ratio;
+ *   - the Producer with its defaults (acks=all, idempotent) for reference;
+ *   - the raw FetchStream driver vs the Consumer (assign + poll, records decoded and handed to
+ *     the application) over the same log → records/s, MB/s, ratio.
+ * Loops are bounded by record counts. Build first (npm run build); run: npm run bench.
+ */
+import { buildRecordBatch } from '@samsa/records';
+import { benchLeaderOf, benchStorageClient, createBenchTopic, rawFetchStream, rawProduceStream, startCluster, type TestCluster } from '@samsa/testing';
+import { Consumer } from '../src/consumer/consumer.js';
+import { Producer } from '../src/producer/producer.js';
+
+const MB = 1e6;
+const BATCH_BYTES = 16_384;
+
+interface Figure {
+  recordsPerSecond: number;
+  megabytesPerSecond: number;
+}
+
+const line = (name: string, figure: Figure, baseline?: Figure, goal?: number) =>
+  console.log(
+    `${name}: ${Math.round(figure.recordsPerSecond).toLocaleString('en')} records/s, ${figure.megabytesPerSecond.toFixed(1)} MB/s` +
+      (baseline ? `  |  ratio to raw ${(figure.recordsPerSecond / baseline.recordsPerSecond).toFixed(2)}${goal ? ` (goal >= ${goal})` : ''}` : ''),
+  );
+
+function recordsPerBatch(recordBytes: number): number {
+  return Math.max(1, Math.floor((BATCH_BYTES - 61) / (recordBytes + 12)));
+}
+
+async function rawProduce(cluster: TestCluster, topic: string, recordBytes: number, records: number): Promise<Figure> {
+  const perBatch = recordsPerBatch(recordBytes);
+  const one = buildRecordBatch(Array.from({ length: perBatch }, () => ({ value: Buffer.alloc(recordBytes, 97), timestamp: Date.now() })));
+  const payload = Buffer.concat([one, one, one, one]);
+  const client = benchStorageClient(cluster.node(await benchLeaderOf(cluster, topic)).address);
+  const batches = Math.ceil(records / perBatch);
+  const mbps = await rawProduceStream(client, topic, batches * one.length, { acks: 1, inFlight: 64, payload });
+  client.close();
+  const recordsPerSecond = ((mbps * MB) / one.length) * perBatch;
+  return { recordsPerSecond, megabytesPerSecond: (recordsPerSecond * recordBytes) / MB };
+}
+
+async function libraryProduce(bootstrap: string, topic: string, recordBytes: number, records: number, defaults: boolean): Promise<Figure> {
+  const producer = new Producer({ bootstrapServers: [bootstrap], ...(defaults ? {} : { acks: 1 as const }), lingerMs: 5, batchSize: BATCH_BYTES });
+  const value = Buffer.alloc(recordBytes, 98);
+  await producer.send({ topic, value });
+  const started = performance.now();
+  let window: Array<Promise<unknown>> = [];
+  for (let i = 0; i < records; i++) {
+    window.push(producer.send({ topic, value }));
+    if (window.length >= 50_000) {
+      await Promise.all(window);
+      window = [];
+    }
+  }
+  await Promise.all(window);
+  const seconds = (performance.now() - started) / 1000;
+  await producer.close();
+  return { recordsPerSecond: records / seconds, megabytesPerSecond: (records * recordBytes) / MB / seconds };
+}
+
+async function rawConsume(cluster: TestCluster, topic: string, recordBytes: number, records: number): Promise<Figure> {
+  const client = benchStorageClient(cluster.node(await benchLeaderOf(cluster, topic)).address);
+  const batchBytes = buildRecordBatch(Array.from({ length: recordsPerBatch(recordBytes) }, () => ({ value: Buffer.alloc(recordBytes), timestamp: Date.now() }))).length;
+  const totalBytes = Math.floor((records / recordsPerBatch(recordBytes)) * batchBytes * 0.98);
+  const mbps = await rawFetchStream(client, topic, totalBytes);
+  client.close();
+  const recordsPerSecond = ((mbps * MB) / batchBytes) * recordsPerBatch(recordBytes);
+  return { recordsPerSecond, megabytesPerSecond: (recordsPerSecond * recordBytes) / MB };
+}
+
+async function libraryConsume(bootstrap: string, topic: string, records: number): Promise<Figure> {
+  const consumer = new Consumer({ bootstrapServers: [bootstrap], autoOffsetReset: 'earliest', maxPollRecords: 5000 });
+  await consumer.assign([{ topic, partition: 0 }]);
+  const started = performance.now();
+  let count = 0;
+  let bytes = 0;
+  while (count < records) {
+    const batch = await consumer.poll({ timeoutMs: 5000 });
+    if (batch.length === 0) throw new Error(`consumer stalled at ${count} records`);
+    for (const record of batch) bytes += record.value?.length ?? 0;
+    count += batch.length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await consumer.close();
+  return { recordsPerSecond: count / seconds, megabytesPerSecond: bytes / MB / seconds };
+}
+
+async function main(): Promise<void> {
+  const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1 });
+  try {
+    const bootstrap = cluster.node(1).address;
+    for (const [recordBytes, records] of [
+      [1000, 250_000],
+      [100, 1_000_000],
+    ] as const) {
+      console.log(`--- ${recordBytes}-byte records, 16 KiB batches, RF 1, acks=1 ---`);
+      const rawTopic = `raw-${recordBytes}`;
+      const libTopic = `lib-${recordBytes}`;
+      await createBenchTopic(cluster, rawTopic, { replicationFactor: 1 });
+      await createBenchTopic(cluster, libTopic, { replicationFactor: 1 });
+      await createBenchTopic(cluster, `${libTopic}-defaults`, { replicationFactor: 1 });
+      const raw = await rawProduce(cluster, rawTopic, recordBytes, records);
+      line('raw ProduceStream driver', raw);
+      const lib = await libraryProduce(bootstrap, libTopic, recordBytes, records, false);
+      line('Producer (acks=1)', lib, raw, 0.8);
+      line('Producer (defaults: acks=all, idempotent)', await libraryProduce(bootstrap, `${libTopic}-defaults`, recordBytes, records, true), raw);
+      const rawRead = await rawConsume(cluster, libTopic, recordBytes, records);
+      line('raw FetchStream driver', rawRead);
+      line('Consumer (poll, records decoded)', await libraryConsume(bootstrap, libTopic, records), rawRead, 0.8);
+    }
+  } finally {
+    await cluster.close();
+  }
+}
+
+await main();
+process.exit(0);
