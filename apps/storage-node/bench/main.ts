@@ -13,6 +13,7 @@
 import type { storage } from '@samsa/proto';
 import { buildRecordBatch } from '@samsa/records';
 import { benchLeaderOf, benchStorageClient, createBenchTopic, rawFetchStream, rawProduceStream, startCluster, type TestCluster } from '@samsa/testing';
+import { measureDiskAppendMBps } from './disk-ceiling.js';
 import { measureGrpcCeilings } from './grpc-ceiling.js';
 
 const GiB = 1024 ** 3;
@@ -97,18 +98,37 @@ async function rf3Only(): Promise<void> {
   }
 }
 
+/** BENCH_ONLY=consume fills a 512 MiB log, then measures only the FetchStream read (for profiling the fetch path). */
+async function consumeOnly(): Promise<void> {
+  const single = await startCluster({ nodes: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
+  try {
+    await createTopic(single, 'bench-rf1', 1);
+    const c = client(single, await leaderOf(single, 'bench-rf1'));
+    await produceStream(c, 'bench-rf1', GiB / 2, 1);
+    console.log(`consume FetchStream: ${(await consumeStream(c, 'bench-rf1', GiB / 2)).toFixed(1)} MB/s`);
+    if (process.env.BENCH_LINGER_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_LINGER_MS)));
+    c.close();
+  } finally {
+    await single.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'produce') return produceOnly();
+  if (process.env.BENCH_ONLY === 'consume') return consumeOnly();
   if (process.env.BENCH_ONLY === 'rf3') return rf3Only();
   const ceilings = await measureGrpcCeilings({ totalBytes: 512 * 1024 * 1024 });
   console.log(`grpc-js ceilings (64 KiB messages, two processes): client→server ${ceilings.clientToServerMBps.toFixed(1)} MB/s, server→client ${ceilings.serverToClientMBps.toFixed(1)} MB/s`);
+  const disk = await measureDiskAppendMBps(1024 * 1024 * 1024);
+  console.log(`disk append ceiling (64 KiB buffered appends, 1 GiB): ${disk.toFixed(1)} MB/s`);
 
   const single = await startCluster({ nodes: 1 });
   try {
     await createTopic(single, 'bench-rf1', 1);
     const c = client(single, await leaderOf(single, 'bench-rf1'));
     const produced = await produceStream(c, 'bench-rf1', GiB, 1);
-    report('produce acks=1 RF1 (ProduceStream, 4 × 16 KiB batches per request)', produced, 'client→server ceiling', ceilings.clientToServerMBps, 0.5);
+    report(`produce acks=1 RF1 (ProduceStream, ${BATCHES_PER_REQUEST} × 16 KiB batches per request)`, produced, 'client→server ceiling', ceilings.clientToServerMBps, 0.5);
+    report('  same figure', produced, 'disk append ceiling', disk);
     const consumed = await consumeStream(c, 'bench-rf1', GiB);
     report('consume FetchStream from the start of a 1 GiB log', consumed, 'server→client ceiling', ceilings.serverToClientMBps, 0.5);
     await createTopic(single, 'bench-latency', 1);

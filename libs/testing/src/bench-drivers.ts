@@ -11,7 +11,7 @@ import type { TestCluster } from './cluster-harness.js';
 const MB = 1e6;
 
 export const benchStorageClient = (address: string) =>
-  new storage.StorageServiceClient(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 8 << 20 });
+  new storage.StorageServiceFastClient(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 << 20, 'grpc-node.flow_control_window': 8 << 20 });
 
 /** Creates a topic through the controller (retrying until the cluster has enough nodes). */
 export async function createBenchTopic(cluster: TestCluster, name: string, options: { replicationFactor: number; partitions?: number; configs?: Record<string, string> }): Promise<void> {

@@ -114,7 +114,7 @@ export class ReplicaFetchers {
   private client(address: string): storage.StorageServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = new storage.StorageServiceClient(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 8 * 1024 * 1024 });
+      client = new storage.StorageServiceFastClient(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 8 * 1024 * 1024 });
       this.clients.set(address, client);
     }
     return client;

@@ -15,7 +15,6 @@ import { metadataResponse } from '../domain/metadata-view.js';
 import { deleteRecords, listOffsets, offsetsForLeaderEpoch } from '../domain/offsets.js';
 import { produce } from '../domain/produce.js';
 import { storageNodeErrorStatus } from './error-status.js';
-import { StorageServiceDefinition } from './produce-decoder.js';
 import { describeLogDirs } from '../domain/log-dirs.js';
 import { writeTxnMarkers } from '../domain/txn-markers.js';
 
@@ -42,7 +41,7 @@ export function endpointOf(address: string): NodeEndpoint | undefined {
 
 export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger): ServiceBinding {
   return bindService(
-    StorageServiceDefinition,
+    storage.StorageServiceFastDefinition,
     {
       produce: async (request) => {
         const topics = await produce(request, deps);

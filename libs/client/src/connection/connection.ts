@@ -101,12 +101,12 @@ export class Connection {
   storage(nodeId: number): storage.StorageServiceClient {
     const node = this.node(nodeId);
     if (!node) throw new SamsaError(ErrorCode.LEADER_NOT_AVAILABLE, `storage node ${nodeId} is not in the cluster metadata`);
-    return this.client(node.address, storage.StorageServiceClient);
+    return this.client(node.address, storage.StorageServiceFastClient);
   }
 
   /** The StorageService client at `address` (bootstrap or a known node). */
   storageAt(address: string): storage.StorageServiceClient {
-    return this.client(address, storage.StorageServiceClient);
+    return this.client(address, storage.StorageServiceFastClient);
   }
 
   /** The controller's client, found through the metadata. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { storage } from '@samsa/proto';
+import { storage } from './index.js';
 import { describe, expect, it } from 'vitest';
-import { decodeProduceRequest, decodeProduceStreamRequest } from './produce-decoder.js';
+
+const { decodeProduceRequest, decodeProduceStreamRequest } = storage;
 
 const partitions = fc.array(fc.record({ partition: fc.integer({ min: 0, max: 10_000 }), records: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) }), { maxLength: 4 });
 const topics = fc.array(fc.record({ topic: fc.string({ maxLength: 20 }), partitions }), { maxLength: 4 });
