@@ -123,6 +123,14 @@ export class InMemoryLogStore implements LogStore {
     return this.producers.entry(producerId);
   }
 
+  assignLeaderEpoch(epoch: number): Promise<void> {
+    return this.writes.run(async () => void (await this.epochs.assignLeaderEpoch(epoch, this.end)));
+  }
+
+  dropUnwrittenLeaderEpochs(): Promise<void> {
+    return this.writes.run(async () => void this.epochs.truncateFromEnd(this.end));
+  }
+
   truncateTo(offset: number): Promise<void> {
     return this.writes.run(async () => {
       if (offset >= this.end) return;

@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
 
@@ -49,5 +51,27 @@ describe('LeaderEpochCache (spec §6.6 vectors)', () => {
     expect(cache.latestEpoch).toBe(2);
     cache.truncateFromStart(15);
     expect(cache.all).toEqual([{ epoch: 2, startOffset: 15 }]);
+  });
+
+  it('assigns a new leader epoch at the log end offset only when it is newer, replacing an unwritten one', async () => {
+    const cache = new LeaderEpochCache([{ epoch: 1, startOffset: 0 }]);
+    expect(await cache.assignLeaderEpoch(1, 5)).toBe(false);
+    expect(await cache.assignLeaderEpoch(0, 5)).toBe(false);
+    expect(await cache.assignLeaderEpoch(-1, 5)).toBe(false);
+    expect(await cache.assignLeaderEpoch(3, 5)).toBe(true);
+    expect(await cache.assignLeaderEpoch(4, 5)).toBe(true);
+    expect(cache.all).toEqual([
+      { epoch: 1, startOffset: 0 },
+      { epoch: 4, startOffset: 5 },
+    ]);
+    expect(cache.endOffsetFor(3, 5)).toEqual({ epoch: 1, startOffset: 5 });
+    expect(cache.truncateFromEnd(5)).toBe(true);
+    expect(cache.latestEpoch).toBe(1);
+  });
+
+  it('leaves the cache unchanged when the checkpoint of a new leader epoch cannot be written', async () => {
+    const cache = new LeaderEpochCache([{ epoch: 1, startOffset: 0 }]);
+    await expect(cache.assignLeaderEpoch(2, 4, join(tmpdir(), 'samsa-no-such-dir', 'x', 'leader-epoch-checkpoint'))).rejects.toThrow();
+    expect(cache.all).toEqual([{ epoch: 1, startOffset: 0 }]);
   });
 });

@@ -4,7 +4,8 @@
  * find where their logs diverge and truncate there, never blindly to the high watermark.
  *
  * Persisted as `leader-epoch-checkpoint` (text: `0`, count, `<epoch> <startOffset>` lines) on
- * every change, atomically. The in-memory methods are pure; `persist` writes the file.
+ * every change, atomically. The in-memory methods are pure; `persist` writes the file, and
+ * `assignLeaderEpoch` (a new leader's epoch, recorded before its first write) writes it first.
  */
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file.js';
 
@@ -59,6 +60,24 @@ export class LeaderEpochCache {
   }
 
   /**
+   * A replica becomes leader for `epoch` (Kafka assigns the epoch on the leader transition, before
+   * anything is written in it): records that `epoch` starts at `logEndOffset` when it is newer than
+   * the latest epoch; an older, equal or negative epoch changes nothing. By the `assign` rules a
+   * trailing entry starting at `logEndOffset` (an epoch this replica led without writing) gives
+   * way. With `path` the checkpoint is written there (atomically, fsynced) before the entry shows:
+   * a failed write leaves the cache as it was. Callers serialize it with every other change.
+   * Returns whether the cache changed.
+   */
+  async assignLeaderEpoch(epoch: number, logEndOffset: number, path?: string): Promise<boolean> {
+    if (epoch < 0 || epoch <= this.latestEpoch) return false;
+    const next = new LeaderEpochCache(this.entries);
+    next.assign(epoch, logEndOffset);
+    if (path !== undefined) await next.persist(path);
+    this.entries = next.entries;
+    return true;
+  }
+
+  /**
    * (epoch, end offset) for a follower at `requestedEpoch`: the largest known epoch ≤ it, ending
    * where the next larger epoch starts, or at `logEndOffset` for the latest epoch.
    */
@@ -73,7 +92,10 @@ export class LeaderEpochCache {
     return { epoch: (this.entries[higherIndex - 1] as EpochEntry).epoch, startOffset: higher.startOffset };
   }
 
-  /** Drops entries starting at or after `endOffset` (log truncated there). Returns whether it changed. */
+  /**
+   * Drops entries starting at or after `endOffset` (log truncated there). With the log end offset:
+   * drops epochs assigned as leader that nothing was written in. Returns whether it changed.
+   */
   truncateFromEnd(endOffset: number): boolean {
     const before = this.entries.length;
     this.entries = this.entries.filter((entry) => entry.startOffset < endOffset);

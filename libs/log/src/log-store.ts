@@ -89,6 +89,30 @@ export interface LogStore {
   firstUnstableOffset(): number | undefined;
   producerState(producerId: number): ProducerEntry | undefined;
 
+  /**
+   * The replica became leader for `epoch` (spec §6.6; Kafka's `LeaderEpochFileCache.assign` on the
+   * leader transition): when `epoch` is newer than `latestEpoch`, records that it starts at the
+   * current log end offset — before anything is written in it — and persists the leader-epoch
+   * checkpoint (atomically, fsynced) before the entry shows; otherwise nothing changes. By the
+   * cache's `assign` rules an entry starting at the log end offset (an epoch led without a write)
+   * is replaced. From then on `endOffsetForEpoch` answers followers with the new epoch known, so a
+   * follower whose latest epoch the leader never wrote in still learns where that epoch ends.
+   * Serialized with appends and truncations (runs as the single writer, in submission order):
+   * call it before the first append of the epoch. Rejects with KAFKA_STORAGE_ERROR when the
+   * checkpoint cannot be written (the cache is then unchanged). Reopening a log drops an epoch
+   * nothing was written in (no epoch starts at or past the log end after loading, as in Kafka);
+   * once written in, it survives any reopen.
+   */
+  assignLeaderEpoch(epoch: number): Promise<void>;
+  /**
+   * The replica stopped leading: drops leader-epoch entries starting at or past the log end offset
+   * — epochs it assigned as leader and wrote nothing in — and persists the checkpoint when that
+   * changed it. As a follower it then never reports an epoch it holds no record of (as
+   * OffsetsForLeaderEpoch's epoch or a Fetch's lastFetchedEpoch: a leader that never saw that epoch
+   * would answer with a divergence no truncation resolves). Kafka drops them in `truncateTo`.
+   * Serialized with appends and truncations.
+   */
+  dropUnwrittenLeaderEpochs(): Promise<void>;
   /** Removes every batch with an offset ≥ `offset` (follower truncation). */
   truncateTo(offset: number): Promise<void>;
   /** Empties the log and restarts it at `offset`. */

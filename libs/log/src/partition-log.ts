@@ -319,6 +319,26 @@ export class PartitionLog implements LogStore {
     return this.producers.entry(producerId);
   }
 
+  // ---------------------------------------------------------------- leader epochs (leader-epoch-cache.ts)
+
+  assignLeaderEpoch(epoch: number): Promise<void> {
+    return this.writes.run(async () => {
+      this.ensureOpen();
+      try {
+        await this.epochs.assignLeaderEpoch(epoch, this.logEndOffset, join(this.dir, LEADER_EPOCH_CHECKPOINT));
+      } catch (error) {
+        this.logger.error({ err: error, epoch }, 'persisting a new leader epoch failed');
+        throw new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `persisting leader epoch ${epoch} in ${this.dir} failed: ${(error as Error).message}`, { cause: error });
+      }
+    });
+  }
+
+  dropUnwrittenLeaderEpochs(): Promise<void> {
+    return this.writes.run(async () => {
+      if (!this.closed && this.epochs.truncateFromEnd(this.logEndOffset)) await this.epochs.persist(join(this.dir, LEADER_EPOCH_CHECKPOINT));
+    });
+  }
+
   // ---------------------------------------------------------------- truncation and deletion
 
   truncateTo(offset: number): Promise<void> {

@@ -1,7 +1,8 @@
 /**
  * Leader changes on 3 storage nodes + controller (issue #6 acceptance): a restarted ex-leader with
  * an unreplicated tail truncates exactly that tail — through OffsetsForLeaderEpoch, before its
- * first fetch, as its samsa_follower_truncations_total shows — and rejoins the ISR; an idempotent
+ * first fetch, as its samsa_follower_truncations_total shows — and rejoins the ISR, also when the
+ * new leader has not written yet (it recorded its epoch on becoming leader); an idempotent
  * retry after a leader change is stored once; malformed requests are refused whole and harm nothing.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -76,6 +77,49 @@ it('truncates exactly the divergent tail of a restarted ex-leader, which then re
   await c.stopNode(oldLeader);
   await c.stopNode(newLeader);
   expect((await logBytes(c, oldLeader, 'diverge')).equals(await logBytes(c, newLeader, 'diverge'))).toBe(true);
+}, 120_000);
+
+it('truncates exactly the tail of a restarted ex-leader in an epoch the new leader never wrote in, before that leader writes', async () => {
+  const c = await start();
+  const controller = clients.controller(c);
+  await createTopic(controller, 'unwritten', 1, 3, { 'min.insync.replicas': '1' });
+  const first = await leaderOf(controller, 'unwritten');
+  await awaitLeader(clients.node(c, first), 'unwritten', 0);
+  expect((await produce(clients.node(c, first), 'unwritten', 0, records(10, 'a'))).baseOffset).toBe(0);
+
+  // A second leader (a new epoch) writes a tail that its only live follower never receives.
+  await c.kill(first);
+  const exLeader = await leaderOf(controller, 'unwritten', [first]);
+  const survivor = [1, 2, 3].find((id) => id !== first && id !== exLeader) as number;
+  await awaitLeader(clients.node(c, exLeader), 'unwritten', 0);
+  await c.pause(survivor);
+  // As above: the paused follower's parked fetch must be answered (empty) before the append.
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const unreplicated = await produce(clients.node(c, exLeader), 'unwritten', 0, records(5, 'lost'), 1);
+  expect([unreplicated.errorCode, unreplicated.baseOffset]).toEqual([ErrorCode.NONE, 10]);
+  await c.kill(exLeader);
+  await c.resume(survivor);
+
+  // The survivor leads a third epoch and writes nothing: its last written epoch is the first one,
+  // older than the ex-leader's latest. Only the epoch it recorded on becoming leader tells the
+  // ex-leader where its own epoch diverges (without it: UNDEFINED, then the high watermark or a
+  // divergingEpoch that empties the whole log).
+  expect(await leaderOf(controller, 'unwritten', [first, exLeader])).toBe(survivor);
+  await awaitLeader(clients.node(c, survivor), 'unwritten', 0);
+  await c.restart(exLeader);
+  await awaitTopicState(controller, 'unwritten', (list) => list[0]?.leaderId === survivor && (list[0]?.isr.includes(exLeader) ?? false), 30_000);
+  expect(await truncations(c, exLeader)).toEqual({ offsets_for_leader_epoch: 1, diverging_epoch: 0, high_watermark: 0 });
+  const cuts = c.node(exLeader).service.logs.filter((line) => line.msg === 'truncating a divergent log tail');
+  expect(cuts).toHaveLength(1);
+  // The leader's answer named an epoch both logs know (not UNDEFINED, whose fallback is the high watermark).
+  expect(cuts[0]).toMatchObject({ from: 15, to: 10, source: 'offsets_for_leader_epoch', rule: 'common-epoch', answer: { endOffset: 10 } });
+
+  expect((await produce(clients.node(c, survivor), 'unwritten', 0, records(3, 'c'))).baseOffset).toBe(10);
+  const read = valuesOf((await fetchOnce(clients.node(c, survivor), 'unwritten', 0, 0, 1000)).records);
+  expect(read.map((r) => r.value)).toEqual([...Array.from({ length: 10 }, (_, i) => `a-${i}`), 'c-0', 'c-1', 'c-2']);
+  await c.stopNode(exLeader);
+  await c.stopNode(survivor);
+  expect((await logBytes(c, exLeader, 'unwritten')).equals(await logBytes(c, survivor, 'unwritten'))).toBe(true);
 }, 120_000);
 
 it('stores an idempotent retry once across a leader change', async () => {

@@ -11,6 +11,12 @@
  * State from the controller (replicas, ISR, leader, epochs) changes only through `applyState`;
  * ISR proposals go out through the `proposeIsr` port and come back as new state. Concurrency:
  * the LogStore serializes appends; everything else here is synchronous.
+ *
+ * Leader epochs (spec §6.6): becoming leader for a new epoch records (epoch, log end offset) in
+ * the log's leader-epoch cache at once, before any write in it, so followers asking
+ * OffsetsForLeaderEpoch about an epoch this leader never wrote in learn where it ends; leader
+ * appends wait for that assignment. Stopping leading drops such an epoch again if nothing was
+ * written in it, so the follower never reports an epoch it holds no record of.
  */
 import { ErrorCode, type controller } from '@samsa/proto';
 import { SamsaError, type Clock } from '@samsa/common';
@@ -38,6 +44,8 @@ export class Partition {
   private followers = new Map<number, FollowerState>();
   private proposing = false;
   private readonly waiters: ReplicationWaiters;
+  /** The log recording the leader epoch this replica just became leader for; leader appends wait for it. */
+  private epochAssignment: Promise<void> | undefined;
 
   constructor(
     readonly topic: string,
@@ -86,12 +94,17 @@ export class Partition {
   /** New state from the controller (or our own accepted ISR change). */
   applyState(state: controller.PartitionState, settings: PartitionSettings = this.settings): void {
     const wasLeaderEpoch = this.state.leaderEpoch;
+    const wasLeader = this.role === 'leader';
     const becameLeader = state.leaderId === settings.nodeId && (this.role !== 'leader' || state.leaderEpoch !== wasLeaderEpoch || this.followers.size === 0);
     this.state = state;
     this.settings = settings;
     if (becameLeader) {
       const now = this.clock.nowMs();
       this.followers = new Map(state.replicas.filter((id) => id !== settings.nodeId).map((id) => [id, { logEndOffset: -1, lastCaughtUpMs: state.isr.includes(id) ? now : 0 }]));
+      if (state.leaderEpoch > this.log.latestEpoch) this.assignLeaderEpoch(state.leaderEpoch);
+    } else if (wasLeader && this.role !== 'leader') {
+      // Failures are logged by the log; an epoch left behind is dropped on its next reopen.
+      this.log.dropUnwrittenLeaderEpochs().catch(() => undefined);
     }
     if (this.role !== 'leader') this.waiters.failAll(() => this.notLeader());
     else if (state.isr.length < settings.minInsyncReplicas) this.waiters.failAll(() => this.shrunkBelowMinIsr());
@@ -99,9 +112,26 @@ export class Partition {
     this.changes.notify();
   }
 
+  /**
+   * Records the new leader epoch in the log (submitted now, so it runs before any append of the
+   * epoch). A failure is answered to the appends waiting for it (KAFKA_STORAGE_ERROR); the log
+   * then records the epoch on its first write, as without an assignment.
+   */
+  private assignLeaderEpoch(epoch: number): void {
+    const assignment: Promise<void> = this.log.assignLeaderEpoch(epoch).finally(() => {
+      if (this.epochAssignment === assignment) this.epochAssignment = undefined;
+    });
+    assignment.catch(() => undefined);
+    this.epochAssignment = assignment;
+  }
+
   /** The leader-side checks and append of a client produce (spec §6.5). */
   async appendAsLeader(batches: Buffer, acks: number): Promise<AppendResult> {
     this.requireLeader();
+    while (this.epochAssignment) {
+      await this.epochAssignment;
+      this.requireLeader();
+    }
     if (acks === -1 && this.state.isr.length < this.settings.minInsyncReplicas) {
       throw new SamsaError(ErrorCode.NOT_ENOUGH_REPLICAS, `ISR of ${this.topic}-${this.index} has ${this.state.isr.length} members, min.insync.replicas is ${this.settings.minInsyncReplicas}`);
     }

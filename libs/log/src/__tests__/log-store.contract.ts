@@ -108,6 +108,59 @@ export function describeLogStoreContract(name: string, factory: LogStoreFactory)
       expect([store.logStartOffset, store.logEndOffset]).toEqual([50, 50]);
     });
 
+    it('records a new leader epoch at the log end offset before anything is written in it (spec §6.6)', async () => {
+      const { store } = await open();
+      await store.append(batch(2), { origin: 'leader', leaderEpoch: 1 });
+      // Before the assignment the leader knows no epoch above 1: a follower asking for 2 learns nothing.
+      expect(store.endOffsetForEpoch(2)).toEqual({ epoch: -1, startOffset: -1 });
+      await store.assignLeaderEpoch(3);
+      expect([store.latestEpoch, store.logEndOffset]).toEqual([3, 2]);
+      expect(store.endOffsetForEpoch(2)).toEqual({ epoch: 1, startOffset: 2 });
+      expect(store.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 2 });
+      expect(store.endOffsetForEpoch(3)).toEqual({ epoch: 3, startOffset: 2 });
+      // Not newer than the latest epoch: nothing changes.
+      await store.assignLeaderEpoch(3);
+      await store.assignLeaderEpoch(2);
+      await store.assignLeaderEpoch(-1);
+      expect([store.latestEpoch, store.endOffsetForEpoch(2).startOffset]).toEqual([3, 2]);
+      // Writing in the epoch keeps its start; the end moves with the log.
+      await store.append(batch(2), { origin: 'leader', leaderEpoch: 3 });
+      expect(store.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 2 });
+      expect(store.endOffsetForEpoch(3)).toEqual({ epoch: 3, startOffset: 4 });
+      // A newer epoch assigned at the same offset replaces one that was never written in.
+      await store.assignLeaderEpoch(5);
+      await store.assignLeaderEpoch(6);
+      expect(store.latestEpoch).toBe(6);
+      expect(store.endOffsetForEpoch(5)).toEqual({ epoch: 3, startOffset: 4 });
+      expect(store.endOffsetForEpoch(6)).toEqual({ epoch: 6, startOffset: 4 });
+    });
+
+    it('runs a leader epoch assignment in turn with the appends around it', async () => {
+      const { store } = await open();
+      const before = store.append(batch(2), { origin: 'leader', leaderEpoch: 1 });
+      const assigned = store.assignLeaderEpoch(2);
+      const after = store.append(batch(3), { origin: 'leader', leaderEpoch: 2 });
+      expect((await before).baseOffset).toBe(0);
+      await assigned;
+      expect((await after).baseOffset).toBe(2);
+      expect(store.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 2 });
+      expect(store.endOffsetForEpoch(2)).toEqual({ epoch: 2, startOffset: 5 });
+    });
+
+    it('drops leader epochs that nothing was written in when the replica stops leading', async () => {
+      const { store } = await open();
+      await store.append(batch(2), { origin: 'leader', leaderEpoch: 1 });
+      await store.assignLeaderEpoch(2);
+      await store.dropUnwrittenLeaderEpochs();
+      expect(store.latestEpoch).toBe(1);
+      expect(store.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 2 });
+      await store.assignLeaderEpoch(4);
+      await store.append(batch(1), { origin: 'leader', leaderEpoch: 4 });
+      await store.dropUnwrittenLeaderEpochs();
+      expect(store.latestEpoch).toBe(4);
+      expect(store.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 2 });
+    });
+
     it('accepts replica appends only at the log end offset, keeping the leader offsets', async () => {
       const { store } = await open();
       const fromLeader = buildRecordBatch([{ value: 'a', timestamp: 1 }, { value: 'b', timestamp: 2 }], { baseOffset: 0, partitionLeaderEpoch: 7 });
@@ -155,6 +208,11 @@ export function describeLogStoreContract(name: string, factory: LogStoreFactory)
       expect(await offsets(reopened)).toEqual([0, 1, 2]);
       expect(reopened.latestEpoch).toBe(2);
       expect(reopened.producerState(5)).toMatchObject({ epoch: 0 });
+      await reopened.assignLeaderEpoch(4);
+      await reopened.append(batch(1), { origin: 'leader', leaderEpoch: 4 });
+      const again = await fixture.reopen();
+      expect(again.latestEpoch).toBe(4);
+      expect(again.endOffsetForEpoch(3)).toEqual({ epoch: 2, startOffset: 3 });
     });
   });
 }

@@ -141,6 +141,35 @@ describe('PartitionLog durability', () => {
     expect(rebuilt.readInt32BE(0)).toBeLessThan(60);
   });
 
+  it('checkpoints a leader epoch when it is assigned, so it survives a crash once written in', async () => {
+    const log = await ctx.open();
+    await log.append(batch(3), { origin: 'leader', leaderEpoch: 1 });
+    await log.assignLeaderEpoch(4);
+    expect(await readFile(join(ctx.dir, 'leader-epoch-checkpoint'), 'utf8')).toBe('0\n2\n1 0\n4 3\n');
+    // The first write in epoch 4 adds no epoch, so it writes no checkpoint: the assignment's is the one.
+    await log.append(batch(2), { origin: 'leader', leaderEpoch: 4 });
+    // Flushed: the reopen below trusts the segment and does not rescan its batches for epochs.
+    await log.flush();
+    const crashed = await ctx.open();
+    expect([crashed.logEndOffset, crashed.latestEpoch]).toEqual([5, 4]);
+    expect(crashed.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 3 });
+    expect(crashed.endOffsetForEpoch(3)).toEqual({ epoch: 1, startOffset: 3 });
+    expect(crashed.endOffsetForEpoch(4)).toEqual({ epoch: 4, startOffset: 5 });
+  });
+
+  it('drops an assigned leader epoch that nothing was written in when it reopens, as Kafka does', async () => {
+    let log = await ctx.open();
+    await log.append(batch(3), { origin: 'leader', leaderEpoch: 1 });
+    await log.assignLeaderEpoch(4);
+    log = await ctx.open();
+    expect([log.logEndOffset, log.latestEpoch]).toEqual([3, 1]);
+    await log.assignLeaderEpoch(5);
+    await log.close();
+    log = await ctx.open();
+    expect([log.logEndOffset, log.latestEpoch]).toEqual([3, 1]);
+    expect(log.endOffsetForEpoch(1)).toEqual({ epoch: 1, startOffset: 3 });
+  });
+
   it('with flush.messages=1 an append resolves only once it is on disk', async () => {
     const log = await ctx.open({ flushMessages: 1 });
     const results = await Promise.all(Array.from({ length: 10 }, () => log.append(batch(1), { origin: 'leader' })));
