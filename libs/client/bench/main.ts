@@ -89,7 +89,23 @@ async function libraryConsume(bootstrap: string, topic: string, records: number)
   return { recordsPerSecond: count / seconds, megabytesPerSecond: bytes / MB / seconds };
 }
 
+/** BENCH_ONLY=producer|consumer with BENCH_RECORD_BYTES: one library figure (for profiling). */
+async function only(which: string): Promise<void> {
+  const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1 });
+  try {
+    const recordBytes = Number(process.env.BENCH_RECORD_BYTES ?? 1000);
+    const records = Math.round(250_000_000 / Math.max(recordBytes, 250));
+    await createBenchTopic(cluster, 'only', { replicationFactor: 1 });
+    const produced = await libraryProduce(cluster.node(1).address, 'only', recordBytes, records, false);
+    if (which === 'producer') line('Producer (acks=1)', produced);
+    else line('Consumer (poll, records decoded)', await libraryConsume(cluster.node(1).address, 'only', records));
+  } finally {
+    await cluster.close();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY) return only(process.env.BENCH_ONLY);
   const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1 });
   try {
     const bootstrap = cluster.node(1).address;

@@ -15,7 +15,9 @@ interface Waiter {
 
 export class BufferPool {
   private used = 0;
-  private readonly waiters: Waiter[] = [];
+  /** FIFO of blocked sends: `waiters[head..]` are waiting (a removed one is left as undefined). */
+  private waiters: Array<Waiter | undefined> = [];
+  private head = 0;
 
   constructor(readonly totalBytes: number) {}
 
@@ -25,7 +27,7 @@ export class BufferPool {
 
   /** Takes `size` bytes now when free (true), else false: call `reserve`. */
   tryReserve(size: number): boolean {
-    if (this.waiters.length > 0 || this.used + size > this.totalBytes) return false;
+    if (this.waiting > 0 || this.used + size > this.totalBytes) return false;
     this.used += size;
     return true;
   }
@@ -58,27 +60,43 @@ export class BufferPool {
 
   release(size: number): void {
     this.used = Math.max(0, this.used - size);
-    while (this.waiters.length > 0) {
-      const next = this.waiters[0] as Waiter;
+    while (this.head < this.waiters.length) {
+      const next = this.waiters[this.head];
+      if (next === undefined) {
+        this.head++;
+        continue;
+      }
       if (this.used + next.size > this.totalBytes) break;
-      this.waiters.shift();
+      this.waiters[this.head++] = undefined;
       clearTimeout(next.timer);
       this.used += next.size;
       next.resolve();
+    }
+    if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
     }
   }
 
   /** Fails every waiting send (close). */
   failWaiters(error: Error): void {
-    for (const waiter of this.waiters.splice(0)) {
+    const waiting = this.waiters.slice(this.head);
+    this.waiters = [];
+    this.head = 0;
+    for (const waiter of waiting) {
+      if (!waiter) continue;
       clearTimeout(waiter.timer);
       waiter.reject(error);
     }
   }
 
+  private get waiting(): number {
+    return this.waiters.length - this.head;
+  }
+
   private remove(waiter: Waiter): void {
-    const index = this.waiters.indexOf(waiter);
-    if (index >= 0) this.waiters.splice(index, 1);
+    const index = this.waiters.indexOf(waiter, this.head);
+    if (index >= 0) this.waiters[index] = undefined;
     // The head may have been the one blocking smaller requests behind it.
     this.release(0);
   }
