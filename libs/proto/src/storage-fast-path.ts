@@ -180,25 +180,33 @@ export function decodeProduceStreamRequest(buffer: Buffer): storage.ProduceStrea
   return message;
 }
 
-function produceTopics(topics: readonly storage.ProduceTopicData[], topicsTag: number, out: Buffer[]): void {
+/** Produce data whose `records` may also be given as pieces (consecutive batches), joined only in the encoded message. */
+export interface ProduceTopicPieces {
+  topic: string;
+  partitions: Array<{ partition: number; records: Buffer | readonly Buffer[] }>;
+}
+
+function produceTopics(topics: readonly ProduceTopicPieces[], topicsTag: number, out: Buffer[]): void {
   for (const topic of topics) {
     const topicPieces: Buffer[] = [Buffer.from(storage.ProduceTopicData.encode({ topic: topic.topic, partitions: [] }).finish())];
     for (const partition of topic.partitions) {
       const partitionPieces = [Buffer.from(storage.ProducePartitionData.encode({ partition: partition.partition, records: EMPTY }).finish())];
-      if (partition.records.length > 0) lengthDelimited(18, [partition.records as Buffer], partitionPieces);
+      const records = Buffer.isBuffer(partition.records) ? [partition.records] : (partition.records as Buffer[]);
+      if (records.some((piece) => piece.length > 0)) lengthDelimited(18, records, partitionPieces);
       lengthDelimited(18, partitionPieces, topicPieces);
     }
     lengthDelimited(topicsTag, topicPieces, out);
   }
 }
 
-export function encodeProduceRequest(message: storage.ProduceRequest): Buffer {
+export function encodeProduceRequest(message: Omit<storage.ProduceRequest, 'topics'> & { topics: readonly ProduceTopicPieces[] }): Buffer {
   const out = [Buffer.from(storage.ProduceRequest.encode({ ...message, topics: [] }).finish())];
   produceTopics(message.topics, 34, out);
   return Buffer.concat(out);
 }
 
-export function encodeProduceStreamRequest(message: storage.ProduceStreamRequest): Buffer {
+/** Also takes `records` as pieces (see {@link ProduceTopicPieces}), so a client never joins batches itself. */
+export function encodeProduceStreamRequest(message: Omit<storage.ProduceStreamRequest, 'topics'> & { topics: readonly ProduceTopicPieces[] }): Buffer {
   const out = [Buffer.from(storage.ProduceStreamRequest.encode({ ...message, topics: [] }).finish())];
   produceTopics(message.topics, 42, out);
   return Buffer.concat(out);

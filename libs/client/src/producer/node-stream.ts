@@ -33,7 +33,7 @@ export class NodeStream {
   }
 
   /** Sends one request; `settle` runs exactly once with the answer or the failure. */
-  send(request: Omit<storage.ProduceStreamRequest, 'requestId'>, settle: (outcome: Outcome) => void): void {
+  send(request: Omit<storage.ProduceStreamRequest, 'requestId' | 'topics'> & { topics: storage.ProduceTopicPieces[] }, settle: (outcome: Outcome) => void): void {
     let stream: NonNullable<NodeStream['stream']>;
     try {
       stream = this.open();
@@ -43,7 +43,7 @@ export class NodeStream {
     }
     const requestId = this.nextId++;
     if (request.acks === 0) {
-      stream.write({ ...request, requestId });
+      stream.write({ ...request, requestId } as unknown as storage.ProduceStreamRequest);
       settle({ ok: true, topics: [] });
       return;
     }
@@ -51,7 +51,8 @@ export class NodeStream {
       if (this.pending.delete(requestId)) settle({ ok: false, error: new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `no answer from storage node ${this.nodeId} within requestTimeoutMs (${this.requestTimeoutMs} ms)`, { retriable: true }) });
     }, this.requestTimeoutMs);
     this.pending.set(requestId, { settle, timer });
-    stream.write({ ...request, requestId });
+    // The fast client's serializer takes records as pieces (StorageServiceFastClient).
+    stream.write({ ...request, requestId } as unknown as storage.ProduceStreamRequest);
   }
 
   /** Ends the stream; pending requests fail as retriable network errors. */

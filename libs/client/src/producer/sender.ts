@@ -141,7 +141,7 @@ export class Sender {
   }
 
   private sendTo(nodeId: number, entries: ProducerBatch[][]): void {
-    const topics = new Map<string, storage.ProducePartitionData[]>();
+    const topics = new Map<string, Array<{ partition: number; records: Buffer[] }>>();
     for (const batches of entries) {
       const first = batches[0] as ProducerBatch;
       for (const batch of batches) {
@@ -151,7 +151,7 @@ export class Sender {
       let partitions = topics.get(first.topic);
       if (!partitions) topics.set(first.topic, (partitions = []));
       const blobs = batches.map((batch) => batch.build(this.settings.compression));
-      partitions.push({ partition: first.partition, records: blobs.length === 1 ? (blobs[0] as Buffer) : Buffer.concat(blobs) });
+      partitions.push({ partition: first.partition, records: blobs });
     }
     const request = { acks: this.settings.acks, timeoutMs: this.settings.requestTimeoutMs, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
     this.stream(nodeId).send(request, (outcome) => {
