@@ -58,6 +58,12 @@ export class Connection {
     return this.refresh();
   }
 
+  /** Starts a background refresh when the cache is older than metadata.max.age.ms (no I/O otherwise). */
+  refreshIfOld(): void {
+    if (this.refreshing || this.closed || Date.now() - this.fetchedAtMs < this.config.metadataMaxAgeMs) return;
+    this.refresh().catch((error: unknown) => this.logger.debug({ error: (error as Error).message }, 'background metadata refresh failed'));
+  }
+
   /** The cached view without any I/O (undefined before the first refresh). */
   get cached(): ClusterView | undefined {
     return this.view;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordAccumulator, type DrainContext } from './accumulator.js';
 import type { ProducerBatch } from './producer-batch.js';
 
-const noop = { resolve: () => undefined, reject: () => undefined };
+const noop = () => undefined;
 const record = (value: string) => ({ value: Buffer.from(value), timestamp: 1 });
 
 function context(overrides: Partial<DrainContext> = {}): DrainContext {
@@ -15,7 +15,7 @@ const drained = (accumulator: RecordAccumulator, ctx: DrainContext): ProducerBat
 describe('RecordAccumulator', () => {
   it('keeps a partial batch until linger passes, then drains it', () => {
     const accumulator = new RecordAccumulator(1000);
-    accumulator.append('t', 0, record('a'), 30, noop, 0);
+    accumulator.append('t', 0, record('a'), 30, noop, noop, 0);
     const early = accumulator.drain(context({ now: 2 }));
     expect(early.requests.size).toBe(0);
     expect(early.nextReadyMs).toBe(5);
@@ -24,9 +24,9 @@ describe('RecordAccumulator', () => {
 
   it('drains a full batch at once and opens a new one for the next record', () => {
     const accumulator = new RecordAccumulator(121);
-    expect(accumulator.append('t', 0, record('a'), 30, noop, 0).ready).toBe(false);
-    expect(accumulator.append('t', 0, record('b'), 30, noop, 0).ready).toBe(true); // 61-byte header + 60 = 121
-    const next = accumulator.append('t', 0, record('c'), 30, noop, 0);
+    expect(accumulator.append('t', 0, record('a'), 30, noop, noop, 0).ready).toBe(false);
+    expect(accumulator.append('t', 0, record('b'), 30, noop, noop, 0).ready).toBe(true); // 61-byte header + 60 = 121
+    const next = accumulator.append('t', 0, record('c'), 30, noop, noop, 0);
     expect(next.batch.recordCount).toBe(1);
     expect(next.ready).toBe(true); // opened behind another batch
     const [entry] = drained(accumulator, context());
@@ -35,7 +35,7 @@ describe('RecordAccumulator', () => {
 
   it('sends consecutive closed batches of a partition together, up to maxRequestSize', () => {
     const accumulator = new RecordAccumulator(100);
-    for (let i = 0; i < 8; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, 0);
+    for (let i = 0; i < 8; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, noop, 0);
     const [entry] = drained(accumulator, context({ now: 10, maxRequestSize: 350 }));
     expect(entry?.length).toBe(3); // 101 bytes each
     expect(accumulator.queued()).toHaveLength(5);
@@ -43,7 +43,7 @@ describe('RecordAccumulator', () => {
 
   it('assigns sequences in order at drain time and keeps them across a retry, which travels alone', () => {
     const accumulator = new RecordAccumulator(100);
-    for (let i = 0; i < 6; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, 0);
+    for (let i = 0; i < 6; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, noop, 0);
     const identity = { producerId: 7, producerEpoch: 0 };
     const first = drained(accumulator, context({ now: 10, identity, maxRequestSize: 120 }))[0] as ProducerBatch[];
     const second = drained(accumulator, context({ now: 10, identity, maxRequestSize: 120 }))[0] as ProducerBatch[];
@@ -66,7 +66,7 @@ describe('RecordAccumulator', () => {
 
   it('re-sequences from 0 under a new producer id once nothing of the partition is in flight', () => {
     const accumulator = new RecordAccumulator(100);
-    for (let i = 0; i < 4; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, 0);
+    for (let i = 0; i < 4; i++) accumulator.append('t', 0, record(`r${i}`), 40, noop, noop, 0);
     const old = drained(accumulator, context({ now: 10, identity: { producerId: 1, producerEpoch: 0 }, maxRequestSize: 120 }))[0] as ProducerBatch[];
     expect(old[0]?.baseSequence).toBe(0);
     const renewed = { producerId: 2, producerEpoch: 0 };
@@ -82,7 +82,7 @@ describe('RecordAccumulator', () => {
 
   it('waits for an identity, for a leader, and for an available node', () => {
     const accumulator = new RecordAccumulator(100);
-    accumulator.append('t', 0, record('a'), 40, noop, 0);
+    accumulator.append('t', 0, record('a'), 40, noop, noop, 0);
     expect(accumulator.drain(context({ now: 10, identity: undefined })).requests.size).toBe(0);
     const noLeader = accumulator.drain(context({ now: 10, leaderOf: () => -1 }));
     expect(noLeader.unknownLeader).toBe(true);
@@ -92,8 +92,8 @@ describe('RecordAccumulator', () => {
 
   it('expires batches older than the delivery timeout', () => {
     const accumulator = new RecordAccumulator(100);
-    accumulator.append('t', 0, record('a'), 40, noop, 0);
-    accumulator.append('t', 1, record('b'), 40, noop, 50);
+    accumulator.append('t', 0, record('a'), 40, noop, noop, 0);
+    accumulator.append('t', 1, record('b'), 40, noop, noop, 50);
     expect(accumulator.expire(100, 100)).toHaveLength(1);
     expect(accumulator.queued()).toHaveLength(1);
   });

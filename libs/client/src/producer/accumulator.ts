@@ -69,7 +69,7 @@ export class RecordAccumulator {
   }
 
   /** Appends a record; returns its batch, and whether that batch is now full or was just opened behind another. */
-  append(topic: string, partition: number, record: RecordInput, size: number, pending: Parameters<ProducerBatch['append']>[2], now: number): { batch: ProducerBatch; ready: boolean } {
+  append(topic: string, partition: number, record: RecordInput, size: number, resolve: Parameters<ProducerBatch['append']>[2], reject: Parameters<ProducerBatch['append']>[3], now: number): { batch: ProducerBatch; ready: boolean } {
     const queue = this.queue(topic, partition);
     let batch = queue.batches[queue.batches.length - 1];
     let opened = false;
@@ -80,7 +80,7 @@ export class RecordAccumulator {
       queue.batches.push(batch);
       opened = queue.batches.length > 1;
     }
-    batch.append(record, size, pending);
+    batch.append(record, size, resolve, reject);
     return { batch, ready: opened || batch.isFull };
   }
 

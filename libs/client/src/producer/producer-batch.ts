@@ -18,10 +18,8 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-interface Pending {
-  resolve(metadata: RecordMetadata): void;
-  reject(error: Error): void;
-}
+type Resolve = (metadata: RecordMetadata) => void;
+type Reject = (error: Error) => void;
 
 /** Upper bound of a record's encoded size: body varints (≤ 5 each) and the attributes byte, plus headers. */
 export function estimateRecordSize(key: Buffer | null, value: Buffer | null, headers: RecordInput['headers']): number {
@@ -32,7 +30,8 @@ export function estimateRecordSize(key: Buffer | null, value: Buffer | null, hea
 
 export class ProducerBatch {
   readonly records: RecordInput[] = [];
-  private readonly pending: Pending[] = [];
+  private readonly resolvers: Resolve[] = [];
+  private readonly rejecters: Reject[] = [];
   /** Estimated bytes of the built batch (header plus record upper bounds); what buffer memory accounts. */
   sizeBytes = RECORD_BATCH_HEADER_SIZE;
   attempts = 0;
@@ -67,9 +66,10 @@ export class ProducerBatch {
     return !this.closed && (this.records.length === 0 || this.sizeBytes + size <= this.capacityBytes);
   }
 
-  append(record: RecordInput, size: number, pending: Pending): void {
+  append(record: RecordInput, size: number, resolve: Resolve, reject: Reject): void {
     this.records.push(record);
-    this.pending.push(pending);
+    this.resolvers.push(resolve);
+    this.rejecters.push(reject);
     this.sizeBytes += size;
   }
 
@@ -103,9 +103,9 @@ export class ProducerBatch {
   complete(baseOffset: number, logAppendTimeMs: number): void {
     if (this.done) return;
     this.done = true;
-    for (let index = 0; index < this.pending.length; index++) {
+    for (let index = 0; index < this.resolvers.length; index++) {
       const record = this.records[index] as RecordInput;
-      (this.pending[index] as Pending).resolve({
+      (this.resolvers[index] as Resolve)({
         topic: this.topic,
         partition: this.partition,
         offset: baseOffset < 0 ? -1 : baseOffset + index,
@@ -118,7 +118,7 @@ export class ProducerBatch {
   fail(error: Error): void {
     if (this.done) return;
     this.done = true;
-    for (const pending of this.pending) pending.reject(error);
+    for (const reject of this.rejecters) reject(error);
     this.onSettled?.();
   }
 

@@ -56,19 +56,27 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 
   /** Sends one record; resolves once it is acknowledged per `acks` with its partition and offset. */
-  async send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    if (this.closing) throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
-    if (this.fatal) throw this.fatal;
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+    if (this.closing) return Promise.reject(new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false }));
+    if (this.fatal) return Promise.reject(this.fatal);
     const started = Date.now();
-    const intercepted = this.onSend(record);
+    const intercepted = this.options.interceptors.length > 0 ? this.onSend(record) : record;
+    let sent: Promise<RecordMetadata>;
     try {
-      const metadata = await this.append(intercepted, started);
-      this.onAcknowledgement(metadata, undefined);
-      return metadata;
+      // Fast path, no extra promise: topic known and buffer memory free.
+      const topic = this.knownTopic(intercepted.topic);
+      sent = topic ? this.append(intercepted, topic, started) : this.appendSlowly(intercepted, started);
     } catch (error) {
-      this.onAcknowledgement(undefined, error as Error);
-      throw error;
+      sent = Promise.reject(error as Error);
     }
+    if (this.options.interceptors.length === 0) return sent;
+    return sent.then(
+      (metadata) => (this.onAcknowledgement(metadata, undefined), metadata),
+      (error: Error) => {
+        this.onAcknowledgement(undefined, error);
+        throw error;
+      },
+    );
   }
 
   /** Makes every buffered record ready now and resolves when all records sent before the call are complete (acknowledged or failed). */
@@ -117,41 +125,53 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     }
   }
 
-  private async append(record: ProducerRecord<K, V>, started: number): Promise<RecordMetadata> {
+  /** Waits for the topic's metadata, then appends. */
+  private async appendSlowly(record: ProducerRecord<K, V>, started: number): Promise<RecordMetadata> {
+    return this.append(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
+  }
+
+  /** Serializes, partitions and appends `record`; waits for buffer memory only when it is short. */
+  private append(record: ProducerRecord<K, V>, topic: TopicInfo, started: number): Promise<RecordMetadata> {
     const o = this.options;
-    const topic = await this.topic(record.topic, started + o.maxBlockMs);
     const key = record.key === undefined ? null : o.keySerializer.serialize(record.key, record.topic);
     const value = o.valueSerializer.serialize(record.value, record.topic);
-    const headers = normalizeHeaders(record.headers);
+    const headers = record.headers === undefined ? undefined : normalizeHeaders(record.headers);
     const view = this.connection.cached as ClusterView;
-    const partition = choosePartition(o.partitioner, { topic: record.topic, key, valueSizeBytes: value?.length ?? 0, partition: record.partition ?? null }, this.topicPartitions(view, topic));
+    const explicit = record.partition !== undefined && record.partition !== null;
+    const partition = choosePartition(o.partitioner, { topic: record.topic, key, valueSizeBytes: value?.length ?? 0, partition: explicit ? record.partition : null }, this.topicPartitions(view, topic));
     const size = estimateRecordSize(key, value, headers);
     if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestSize) {
       throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${size} bytes when serialized, more than maxRequestSize (${o.maxRequestSize})`, { retriable: false });
     }
-    if (!this.pool.tryReserve(size)) await this.pool.reserve(size, started + o.maxBlockMs - Date.now());
-    if (this.closing) {
-      this.pool.release(size);
-      throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
-    }
-    const input: RecordInput = { key, value, headers, timestamp: record.timestamp ?? Date.now() };
-    return new Promise<RecordMetadata>((resolve, reject) => {
-      const { batch, ready } = this.accumulator.append(record.topic, partition, input, size, { resolve, reject }, Date.now());
-      if (record.partition === undefined || record.partition === null) {
-        o.partitioner.onAppend?.({ topic: record.topic, key, partition, appendedBytes: size, lastBatchFull: batch.isFull });
+    const input: RecordInput = { key, value, headers, timestamp: record.timestamp ?? started };
+    if (this.pool.tryReserve(size)) return this.enqueue(record.topic, partition, input, size, explicit);
+    return this.pool.reserve(size, started + o.maxBlockMs - Date.now()).then(() => {
+      if (this.closing) {
+        this.pool.release(size);
+        throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
       }
+      return this.enqueue(record.topic, partition, input, size, explicit);
+    });
+  }
+
+  private enqueue(topic: string, partition: number, input: RecordInput, size: number, explicit: boolean): Promise<RecordMetadata> {
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      const { batch, ready } = this.accumulator.append(topic, partition, input, size, resolve, reject, Date.now());
+      if (!explicit) this.options.partitioner.onAppend?.({ topic, key: input.key as Buffer | null, partition, appendedBytes: size, lastBatchFull: batch.isFull });
       if (ready || batch.recordCount === 1) this.sender.wake();
     });
   }
 
+  /** The topic from cached metadata (a stale cache refreshes in the background), or undefined. */
+  private knownTopic(name: string): TopicInfo | undefined {
+    const view = this.connection.cached;
+    if (!view || this.connection.closed) return undefined;
+    this.connection.refreshIfOld();
+    return view.topics.get(name);
+  }
+
   /** Topic metadata, waiting (with retries) up to the deadline for a topic not yet known. */
   private async topic(name: string, deadlineMs: number): Promise<TopicInfo> {
-    const cached = this.connection.cached;
-    const known = cached && !this.connection.closed ? cached.topics.get(name) : undefined;
-    if (known) {
-      void this.connection.metadata().catch(() => undefined); // refreshes in the background when older than metadataMaxAgeMs
-      return known;
-    }
     try {
       return await this.connection.retry(() => this.connection.topic(name), { deadlineMs });
     } catch (error) {
