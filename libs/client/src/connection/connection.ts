@@ -205,6 +205,9 @@ export class Connection {
         'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
         'grpc.primary_user_agent': `samsa-client/${this.config.clientId}`,
         'grpc.enable_retries': 0,
+        // grpc-js backs off reconnects up to 120 s by default; a restarted node must be reachable again quickly.
+        'grpc.initial_reconnect_backoff_ms': Math.max(1, this.config.retryBackoffMs),
+        'grpc.max_reconnect_backoff_ms': Math.max(1, this.config.retryBackoffMs, this.config.retryBackoffMaxMs),
       });
       this.channels.set(address, channel);
     }

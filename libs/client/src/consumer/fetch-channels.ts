@@ -26,7 +26,7 @@ export class FetchChannels {
   client(address: string): storage.StorageServiceClient {
     let client = this.clients.get(address);
     if (!client) {
-      client = new storage.StorageServiceClient(address, grpc.credentials.createInsecure(), {
+      client = new storage.StorageServiceFastClient(address, grpc.credentials.createInsecure(), {
         'grpc.max_receive_message_length': this.options.maxReceiveMessageBytes,
         'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
         'grpc.primary_user_agent': `samsa-client/${this.options.clientId}`,
