@@ -91,7 +91,7 @@ async function libraryConsume(bootstrap: string, topic: string, records: number)
 
 /** BENCH_ONLY=producer|consumer with BENCH_RECORD_BYTES: one library figure (for profiling). */
 async function only(which: string): Promise<void> {
-  const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1 });
+  const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
   try {
     const recordBytes = Number(process.env.BENCH_RECORD_BYTES ?? 1000);
     const records = Math.round(250_000_000 / Math.max(recordBytes, 250));
@@ -99,6 +99,7 @@ async function only(which: string): Promise<void> {
     const produced = await libraryProduce(cluster.node(1).address, 'only', recordBytes, records, false);
     if (which === 'producer') line('Producer (acks=1)', produced);
     else line('Consumer (poll, records decoded)', await libraryConsume(cluster.node(1).address, 'only', records));
+    if (process.env.BENCH_LINGER_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_LINGER_MS)));
   } finally {
     await cluster.close();
   }
