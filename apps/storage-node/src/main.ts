@@ -43,7 +43,9 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
     logger: logger.child({ component: 'ReplicaManager' }),
     onFollowerChange: () => fetchers.refresh(),
   });
+  const stopping = new AbortController();
   const deps = {
+    stopping: stopping.signal,
     replicas,
     clock,
     logger,
@@ -74,6 +76,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
     beforeShutdown: async () => {
       const moved = await link.shutDownControlled(config.controlledShutdownTimeoutMs);
       logger.info({ moved }, 'controlled shutdown: leadership moved away');
+      stopping.abort();
     },
     onShutdown: async () => {
       isr?.stop();

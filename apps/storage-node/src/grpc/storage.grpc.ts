@@ -24,6 +24,8 @@ export interface StorageTransportDeps extends FetchContext {
   /** Where the controller serves, for clients' admin calls (Metadata's `controller`). */
   controllerEndpoint: NodeEndpoint | undefined;
   metrics: { bytesIn: Counter; bytesOut: Counter };
+  /** Aborted when the node shuts down: long polls and fetch streams end instead of holding the shutdown. */
+  stopping: AbortSignal;
 }
 
 const appendedBytes = (request: storage.ProduceRequest, topics: storage.ProduceTopicResult[]) =>
@@ -61,7 +63,7 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
         await Promise.all(pending);
       },
       fetch: async (request, context) => {
-        const topics = await fetch(request, deps, context.signal);
+        const topics = await fetch(request, deps, AbortSignal.any([context.signal, deps.stopping]));
         deps.metrics.bytesOut.inc(fetchedBytes(topics));
         return { topics };
       },
@@ -70,7 +72,13 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
           deps.metrics.bytesOut.inc(fetchedBytes(response.topics));
           return call.write(response);
         };
-        await runFetchStream(request, deps, { write, drained: () => once(call, 'drain').then(() => undefined) }, context.signal);
+        const signal = AbortSignal.any([context.signal, deps.stopping]);
+        // A paused consumer never drains: stop waiting when the call ends or the node stops.
+        const drained = () => once(call, 'drain', { signal }).then(
+          () => undefined,
+          () => undefined,
+        );
+        await runFetchStream(request, deps, { write, drained }, signal);
       },
       listOffsets: async (request) => ({ topics: await listOffsets(request, deps) }),
       offsetsForLeaderEpoch: async (request) => ({ topics: await offsetsForLeaderEpoch(request, deps) }),
