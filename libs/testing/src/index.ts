@@ -18,3 +18,4 @@ export {
   type RestartOptions,
 } from './cluster-harness.js';
 export { benchStorageClient, createBenchTopic, benchLeaderOf, rawProduceStream, rawFetchStream, type RawProduceOptions } from './bench-drivers.js';
+export { call } from './unary-call.js';

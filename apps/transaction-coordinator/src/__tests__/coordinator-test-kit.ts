@@ -5,17 +5,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 
-type UnaryTypes<F> = F extends (request: infer Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: infer Res) => void) => grpc.ClientUnaryCall
-  ? { request: Req; response: Res }
-  : never;
+import { call } from '@samsa/testing';
 
-/** Calls a unary RPC with a deadline; resolves with the response, rejects with the grpc.ServiceError. */
-export function call<C extends grpc.Client, K extends keyof C>(client: C, method: K, request: UnaryTypes<C[K]>['request'], timeoutMs = 20_000): Promise<UnaryTypes<C[K]>['response']> {
-  return new Promise((resolve, reject) => {
-    const invoke = client[method] as unknown as (request: unknown, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
-    invoke.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response as UnaryTypes<C[K]>['response'])));
-  });
-}
+export { call };
 
 /** The rejection of `promise` as a gRPC error; throws if it resolves. */
 export async function grpcError(promise: Promise<unknown>): Promise<grpc.ServiceError> {

@@ -9,19 +9,9 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { controller, ErrorCode, storage } from '@samsa/proto';
 import { buildRecordBatch, type BatchOptions, type RecordInput } from '@samsa/records';
-import { startCluster, type TestCluster } from '@samsa/testing';
+import { call, startCluster, type TestCluster } from '@samsa/testing';
 
-type UnaryTypes<F> = F extends (request: infer Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: (error: grpc.ServiceError | null, response: infer Res) => void) => grpc.ClientUnaryCall
-  ? { request: Req; response: Res }
-  : never;
-
-/** Calls a unary RPC with a deadline; resolves with the response. */
-export function call<C extends grpc.Client, K extends keyof C>(client: C, method: K, request: UnaryTypes<C[K]>['request'], timeoutMs = 20_000): Promise<UnaryTypes<C[K]>['response']> {
-  return new Promise((resolve, reject) => {
-    const invoke = client[method] as unknown as (request: unknown, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response: unknown) => void) => void;
-    invoke.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response as UnaryTypes<C[K]>['response'])));
-  });
-}
+export { call };
 
 /** A name no other test uses: `<prefix>-<8 hex>`. */
 export function uniqueName(prefix: string): string {
