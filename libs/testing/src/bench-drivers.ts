@@ -83,8 +83,8 @@ export async function rawProduceStream(client: storage.StorageServiceClient, top
   return (requests * options.payload.length) / MB / seconds;
 }
 
-/** Reads partition 0 of `topic` from offset 0 over FetchStream until `totalBytes` arrived; returns MB/s. */
-export async function rawFetchStream(client: storage.StorageServiceClient, topic: string, totalBytes: number): Promise<number> {
+/** Reads partition 0 of `topic` from offset 0 over FetchStream (at most `pushBytes` per push) until `totalBytes` arrived; returns MB/s. */
+export async function rawFetchStream(client: storage.StorageServiceClient, topic: string, totalBytes: number, pushBytes = 4 << 20): Promise<number> {
   const started = process.hrtime.bigint();
   let bytes = 0;
   const stream = client.fetchStream(
@@ -92,8 +92,8 @@ export async function rawFetchStream(client: storage.StorageServiceClient, topic
       replicaId: -1,
       maxWaitMs: 1000,
       minBytes: 1,
-      maxBytes: 4 << 20,
-      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: 4 << 20 }] }],
+      maxBytes: pushBytes,
+      topics: [{ topic, partitions: [{ partition: 0, fetchOffset: 0, currentLeaderEpoch: -1, lastFetchedEpoch: -1, logStartOffset: -1, partitionMaxBytes: pushBytes }] }],
     }),
   );
   await new Promise<void>((resolve, reject) => {
