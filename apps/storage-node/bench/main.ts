@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const topic = `bench-rf1-${round}`;
       await createTopic(single, topic, 1);
+      await leaderOf(single, topic);
       produce.push(await produceStream(c, topic, GiB, 1));
       consume.push(await consumeStream(c, topic, GiB));
     }
