@@ -1,23 +1,26 @@
 /**
  * BufferPool: Kafka's buffer.memory. Every record reserves its estimated size before it joins a
  * batch and gives it back when its batch completes. When the pool is exhausted, send() waits in
- * FIFO order up to what is left of max.block.ms, then fails with a clear error.
+ * FIFO order up to what is left of max.block.ms, then fails with a clear error. One timer serves
+ * all waiters: they queue in arrival order, so the earliest deadline is always the next one due.
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
 
 interface Waiter {
   size: number;
+  deadlineMs: number;
+  maxWaitMs: number;
   resolve(): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
 }
 
 export class BufferPool {
   private used = 0;
-  /** FIFO of blocked sends: `waiters[head..]` are waiting (a removed one is left as undefined). */
-  private waiters: Array<Waiter | undefined> = [];
+  /** FIFO of blocked sends: `waiters[head..]` are waiting. */
+  private waiters: Waiter[] = [];
   private head = 0;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(readonly totalBytes: number) {}
 
@@ -27,7 +30,7 @@ export class BufferPool {
 
   /** Takes `size` bytes now when free (true), else false: call `reserve`. */
   tryReserve(size: number): boolean {
-    if (this.waiting > 0 || this.used + size > this.totalBytes) return false;
+    if (this.head < this.waiters.length || this.used + size > this.totalBytes) return false;
     this.used += size;
     return true;
   }
@@ -39,43 +42,22 @@ export class BufferPool {
     }
     if (this.tryReserve(size)) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        size,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.remove(waiter);
-          reject(
-            new SamsaError(
-              ErrorCode.REQUEST_TIMED_OUT,
-              `send() could not get ${size} bytes of buffer memory within maxBlockMs (${maxWaitMs} ms): bufferMemory (${this.totalBytes} bytes) is full of records not yet delivered`,
-              { retriable: false },
-            ),
-          );
-        }, Math.max(0, maxWaitMs)),
-      };
-      this.waiters.push(waiter);
+      this.waiters.push({ size, deadlineMs: Date.now() + Math.max(0, maxWaitMs), maxWaitMs, resolve, reject });
+      this.arm();
     });
   }
 
   release(size: number): void {
     this.used = Math.max(0, this.used - size);
     while (this.head < this.waiters.length) {
-      const next = this.waiters[this.head];
-      if (next === undefined) {
-        this.head++;
-        continue;
-      }
+      const next = this.waiters[this.head] as Waiter;
       if (this.used + next.size > this.totalBytes) break;
-      this.waiters[this.head++] = undefined;
-      clearTimeout(next.timer);
+      this.head++;
       this.used += next.size;
       next.resolve();
     }
-    if (this.head > 1024 && this.head * 2 > this.waiters.length) {
-      this.waiters = this.waiters.slice(this.head);
-      this.head = 0;
-    }
+    this.compact();
+    this.arm();
   }
 
   /** Fails every waiting send (close). */
@@ -83,21 +65,46 @@ export class BufferPool {
     const waiting = this.waiters.slice(this.head);
     this.waiters = [];
     this.head = 0;
-    for (const waiter of waiting) {
-      if (!waiter) continue;
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
+    this.arm();
+    for (const waiter of waiting) waiter.reject(error);
+  }
+
+  /** Keeps one timer for the head waiter's deadline (none when nobody waits). */
+  private arm(): void {
+    const next = this.waiters[this.head];
+    if (!next) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
     }
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.expire(), Math.max(0, next.deadlineMs - Date.now()));
   }
 
-  private get waiting(): number {
-    return this.waiters.length - this.head;
-  }
-
-  private remove(waiter: Waiter): void {
-    const index = this.waiters.indexOf(waiter, this.head);
-    if (index >= 0) this.waiters[index] = undefined;
-    // The head may have been the one blocking smaller requests behind it.
+  private expire(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    while (this.head < this.waiters.length && (this.waiters[this.head] as Waiter).deadlineMs <= now) {
+      const waiter = this.waiters[this.head++] as Waiter;
+      waiter.reject(
+        new SamsaError(
+          ErrorCode.REQUEST_TIMED_OUT,
+          `send() could not get ${waiter.size} bytes of buffer memory within maxBlockMs (waited ${waiter.maxWaitMs} ms): bufferMemory (${this.totalBytes} bytes) is full of records not yet delivered`,
+          { retriable: false },
+        ),
+      );
+    }
+    // The expired head may have been blocking smaller requests behind it.
     this.release(0);
+  }
+
+  private compact(): void {
+    if (this.head === this.waiters.length) {
+      this.waiters = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiters.length) {
+      this.waiters = this.waiters.slice(this.head);
+      this.head = 0;
+    }
   }
 }
