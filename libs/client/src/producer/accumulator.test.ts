@@ -1,6 +1,6 @@
 import { NO_PRODUCER_ID, RecordBatchView } from '@samsa/records';
 import { describe, expect, it } from 'vitest';
-import { RecordAccumulator, type DrainContext } from './accumulator.js';
+import { MAX_IN_FLIGHT_BATCHES_IDEMPOTENT, RecordAccumulator, type DrainContext } from './accumulator.js';
 import type { ProducerBatch } from './producer-batch.js';
 
 const noop = () => undefined;
@@ -8,6 +8,13 @@ const record = (value: string) => ({ value: Buffer.from(value), timestamp: 1 });
 
 function context(overrides: Partial<DrainContext> = {}): DrainContext {
   return { now: 0, lingerMs: 5, flushing: false, maxInFlight: 5, maxRequestSize: 1 << 20, leaderOf: () => 1, nodeAvailable: () => true, identity: null, ...overrides };
+}
+
+/** One request of `batches` batches of t-0 was answered. */
+function answered(accumulator: RecordAccumulator, batches: number): void {
+  const queue = accumulator.queue('t', 0);
+  queue.inFlight--;
+  queue.inFlightBatches -= batches;
 }
 
 const drained = (accumulator: RecordAccumulator, ctx: DrainContext): ProducerBatch[][] => [...accumulator.drain(ctx).requests.values()].flat();
@@ -52,10 +59,10 @@ describe('RecordAccumulator', () => {
     // The first request failed: it goes back before the others and waits until nothing is in flight.
     const failed = first[0] as ProducerBatch;
     failed.attempts = 1;
-    accumulator.queue('t', 0).inFlight--;
+    answered(accumulator, 1);
     accumulator.requeue(failed);
     expect(drained(accumulator, context({ now: 10, identity }))).toHaveLength(0);
-    accumulator.queue('t', 0).inFlight--;
+    answered(accumulator, 1);
     const retry = drained(accumulator, context({ now: 10, identity }))[0] as ProducerBatch[];
     expect(retry).toEqual([failed]);
     expect(failed.baseSequence).toBe(0);
@@ -71,13 +78,28 @@ describe('RecordAccumulator', () => {
     expect(old[0]?.baseSequence).toBe(0);
     const renewed = { producerId: 2, producerEpoch: 0 };
     expect(drained(accumulator, context({ now: 10, identity: renewed }))).toHaveLength(0); // old one still in flight
-    accumulator.queue('t', 0).inFlight--;
+    answered(accumulator, 1);
     (old[0] as ProducerBatch).attempts = 1;
     accumulator.requeue(old[0] as ProducerBatch);
     const again = drained(accumulator, context({ now: 10, identity: renewed }))[0] as ProducerBatch[];
     expect(again).toEqual(old);
     expect(again[0]?.producerId).toBe(2);
     expect(again[0]?.baseSequence).toBe(0);
+  });
+
+  it('keeps at most 5 batches of a partition in flight for an idempotent producer, and no limit otherwise', () => {
+    const idempotent = new RecordAccumulator(100);
+    const plain = new RecordAccumulator(100);
+    for (let i = 0; i < 8; i++) {
+      idempotent.append('t', 0, record(`r${i}`), 40, noop, noop, 0);
+      plain.append('t', 0, record(`r${i}`), 40, noop, noop, 0);
+    }
+    const identity = { producerId: 3, producerEpoch: 0 };
+    expect(drained(idempotent, context({ now: 10, identity }))[0]).toHaveLength(MAX_IN_FLIGHT_BATCHES_IDEMPOTENT);
+    expect(drained(idempotent, context({ now: 10, identity }))).toHaveLength(0);
+    answered(idempotent, 5);
+    expect(drained(idempotent, context({ now: 10, identity }))[0]).toHaveLength(3);
+    expect(drained(plain, context({ now: 10 }))[0]).toHaveLength(8);
   });
 
   it('waits for an identity, for a leader, and for an available node', () => {

@@ -21,7 +21,10 @@ export interface PartitionQueue {
   readonly partition: number;
   /** Batches not yet sent, or waiting for a retry, in creation order. */
   readonly batches: ProducerBatch[];
+  /** Requests carrying this partition that are not answered yet. */
   inFlight: number;
+  /** Batches of this partition in those requests. */
+  inFlightBatches: number;
   nextSequence: number;
   sequenceOwner: ProducerIdentity | undefined;
   nextOrder: number;
@@ -50,6 +53,13 @@ export interface DrainResult {
   readonly unknownLeader: boolean;
 }
 
+/**
+ * An idempotent producer keeps at most this many batches of a partition in flight: the storage
+ * node remembers the last 5 batches of each producer (spec §7), so any retried batch is still one
+ * it can recognise as a duplicate and answer with its original offset.
+ */
+export const MAX_IN_FLIGHT_BATCHES_IDEMPOTENT = 5;
+
 const sameIdentity = (a: ProducerIdentity | undefined, b: ProducerIdentity) => a !== undefined && a.producerId === b.producerId && a.producerEpoch === b.producerEpoch;
 
 export class RecordAccumulator {
@@ -62,7 +72,7 @@ export class RecordAccumulator {
     const key = `${topic}\u0000${partition}`;
     let queue = this.queues.get(key);
     if (!queue) {
-      queue = { topic, partition, batches: [], inFlight: 0, nextSequence: 0, sequenceOwner: undefined, nextOrder: 0 };
+      queue = { topic, partition, batches: [], inFlight: 0, inFlightBatches: 0, nextSequence: 0, sequenceOwner: undefined, nextOrder: 0 };
       this.queues.set(key, queue);
     }
     return queue;
@@ -162,6 +172,8 @@ export class RecordAccumulator {
       }
       const used = requestBytes.get(leader) ?? 0;
       if (used > 0 && used + head.sizeBytes > context.maxRequestSize) continue;
+      const batchLimit = identity === null ? Infinity : MAX_IN_FLIGHT_BATCHES_IDEMPOTENT - queue.inFlightBatches;
+      if (batchLimit <= 0) continue;
       // First attempts ride together: every following closed batch of the partition that fits
       // (one `records` blob of consecutive batches). A retry always travels alone.
       const take = [head];
@@ -170,13 +182,14 @@ export class RecordAccumulator {
         for (let next = 1; next < queue.batches.length; next++) {
           const batch = queue.batches[next] as ProducerBatch;
           const lingered = batch.isFull || context.flushing || context.now - batch.createdAtMs >= context.lingerMs;
-          if (batch.attempts > 0 || batch.producerId !== NO_PRODUCER_ID || !lingered || bytes + batch.sizeBytes > context.maxRequestSize) break;
+          if (take.length >= batchLimit || batch.attempts > 0 || batch.producerId !== NO_PRODUCER_ID || !lingered || bytes + batch.sizeBytes > context.maxRequestSize) break;
           take.push(batch);
           bytes += batch.sizeBytes;
         }
       }
       queue.batches.splice(0, take.length);
       queue.inFlight++;
+      queue.inFlightBatches += take.length;
       if (identity !== null) {
         for (const batch of take) {
           if (batch.producerId !== NO_PRODUCER_ID && !stale) continue;

@@ -159,7 +159,9 @@ export class Sender {
       if (outcome.ok) for (const topic of outcome.topics) for (const partition of topic.partitions) results.set(`${topic.topic}\u0000${partition.partition}`, partition);
       for (const batches of entries) {
         const first = batches[0] as ProducerBatch;
-        this.accumulator.queue(first.topic, first.partition).inFlight--;
+        const queue = this.accumulator.queue(first.topic, first.partition);
+        queue.inFlight--;
+        queue.inFlightBatches -= batches.length;
         for (const batch of batches) this.inFlight.delete(batch);
         if (!outcome.ok) {
           for (const batch of batches) this.handle(batch, outcome.error.code, outcome.error.message, undefined, -1, -1);
