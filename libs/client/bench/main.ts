@@ -50,10 +50,11 @@ async function rawProduce(cluster: TestCluster, topic: string, recordBytes: numb
 type ProducerSettings = 'defaults' | 'acks1' | 'acks1-deep';
 
 async function libraryProduce(bootstrap: string, topic: string, recordBytes: number, records: number, settings: ProducerSettings): Promise<Figure> {
-  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-deep': { acks: 1 as const, maxInFlightRequestsPerConnection: 64 } }[settings];
+  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-deep': { acks: 1 as const, maxInFlightRequestsPerConnection: 64, maxRequestSize: Number(process.env.MRS ?? 1048576), bufferMemory: Number(process.env.BUFMEM ?? 33554432) } }[settings];
   const producer = new Producer({ bootstrapServers: [bootstrap], ...tuning, lingerMs: 5, batchSize: BATCH_BYTES });
   const value = Buffer.alloc(recordBytes, 98);
   await producer.send({ topic, value });
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   // A sliding window of sends, awaiting the oldest: the application yields to the event loop
   // (and so to the producer's I/O) the way a Node service producing in a loop does.
@@ -65,6 +66,8 @@ async function libraryProduce(bootstrap: string, topic: string, recordBytes: num
   }
   await Promise.all(window.filter(Boolean));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  if (process.env.BENCH_CPU) console.log(`producer process CPU: ${((cpu.user + cpu.system) / records).toFixed(2)} µs per record, ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core`);
   await producer.close();
   return { recordsPerSecond: records / seconds, megabytesPerSecond: (records * recordBytes) / MB / seconds };
 }

@@ -27,6 +27,7 @@ export type { RecordHeader, DecodedRecord } from './record-codec.js';
 export { probeBatch, iterateBatches, type BatchProbe } from './batch-probe.js';
 export { validateBatchForAppend, type ValidateOptions } from './batch-validation.js';
 export { buildRecordBatch, type RecordInput, type BatchOptions } from './batch-builder.js';
+export { RecordBatchWriter, type BatchIdentity } from './record-batch-writer.js';
 export {
   buildControlBatch,
   readControlRecord,

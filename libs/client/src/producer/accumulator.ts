@@ -8,8 +8,20 @@
  * time and keeps a partition's retries in order: a retried batch goes back to its place in line
  * and is sent alone (nothing else of its partition in flight), as Kafka does.
  */
-import { incrementSequence, NO_PRODUCER_ID, type RecordInput } from '@samsa/records';
-import { ProducerBatch } from './producer-batch.js';
+import { CompressionType, incrementSequence, NO_PRODUCER_ID } from '@samsa/records';
+import { ProducerBatch, type RecordHeaders } from './producer-batch.js';
+
+type Resolve = Parameters<ProducerBatch['tryAppend']>[5];
+type Reject = Parameters<ProducerBatch['tryAppend']>[6];
+
+/** A serialized record on its way into a batch; `reserved` is the buffer memory it holds. */
+export interface AppendedRecord {
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeaders;
+  reserved: number;
+}
 
 export interface ProducerIdentity {
   producerId: number;
@@ -66,7 +78,10 @@ export class RecordAccumulator {
   private readonly queues = new Map<string, PartitionQueue>();
   private drainStart = 0;
 
-  constructor(private readonly batchSize: number) {}
+  constructor(
+    private readonly batchSize: number,
+    private readonly compression: CompressionType = CompressionType.NONE,
+  ) {}
 
   queue(topic: string, partition: number): PartitionQueue {
     const key = `${topic}\u0000${partition}`;
@@ -79,19 +94,16 @@ export class RecordAccumulator {
   }
 
   /** Appends a record; returns its batch, and whether that batch is now full or was just opened behind another. */
-  append(topic: string, partition: number, record: RecordInput, size: number, resolve: Parameters<ProducerBatch['append']>[2], reject: Parameters<ProducerBatch['append']>[3], now: number): { batch: ProducerBatch; ready: boolean } {
+  append(topic: string, partition: number, record: AppendedRecord, resolve: Resolve, reject: Reject, now: number): { batch: ProducerBatch; ready: boolean } {
     const queue = this.queue(topic, partition);
     let batch = queue.batches[queue.batches.length - 1];
-    let opened = false;
-    if (!batch || batch.attempts > 0 || !batch.hasRoomFor(size)) {
-      if (batch) batch.closed = true;
-      batch = new ProducerBatch(topic, partition, now, this.batchSize);
-      batch.order = queue.nextOrder++;
-      queue.batches.push(batch);
-      opened = queue.batches.length > 1;
-    }
-    batch.append(record, size, resolve, reject);
-    return { batch, ready: opened || batch.isFull };
+    if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, resolve, reject)) return { batch, ready: batch.isFull };
+    if (batch) batch.closed = true;
+    batch = new ProducerBatch(topic, partition, now, this.batchSize, this.compression);
+    batch.order = queue.nextOrder++;
+    queue.batches.push(batch);
+    batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, resolve, reject); // an empty batch takes any record
+    return { batch, ready: queue.batches.length > 1 || batch.isFull };
   }
 
   /** Puts a batch back for a retry, in its creation order. */

@@ -1,12 +1,13 @@
 /**
- * ProducerBatch: records bound for one partition, their send() promises, and the wire bytes once
- * built. The bytes are built when the batch is first drained (that is when an idempotent
- * producer gives it its sequence) and reused for every retry, so a retry is byte-identical and
- * the storage node recognises it as a duplicate. A new producer id or sequence rebuilds them.
+ * ProducerBatch: records bound for one partition, encoded into a RecordBatch v2 as they are
+ * appended (no per-record objects are kept), and their send() promises. The header is written
+ * when the batch is first drained (that is when an idempotent producer gives it its sequence) and
+ * the bytes are reused for every retry, so a retry is byte-identical and the storage node
+ * recognises it as a duplicate. A new producer id or sequence rewrites only the header and CRC.
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
-import { buildRecordBatch, CompressionType, NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, RECORD_BATCH_HEADER_SIZE, type RecordInput } from '@samsa/records';
+import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, RecordBatchWriter, type CompressionType } from '@samsa/records';
 
 /** What send() resolves with (Kafka RecordMetadata). */
 export interface RecordMetadata {
@@ -19,21 +20,23 @@ export interface RecordMetadata {
 }
 
 type Resolve = (metadata: RecordMetadata) => void;
+export type RecordHeaders = Array<{ key: string; value: Buffer | null }> | undefined;
 type Reject = (error: Error) => void;
 
 /** Upper bound of a record's encoded size: body varints (≤ 5 each) and the attributes byte, plus headers. */
-export function estimateRecordSize(key: Buffer | null, value: Buffer | null, headers: RecordInput['headers']): number {
+export function estimateRecordSize(key: Buffer | null, value: Buffer | null, headers: RecordHeaders): number {
   let size = 26 + (key?.length ?? 0) + (value?.length ?? 0);
   for (const header of headers ?? []) size += 10 + Buffer.byteLength(header.key) + (header.value?.length ?? 0);
   return size;
 }
 
 export class ProducerBatch {
-  readonly records: RecordInput[] = [];
+  private readonly writer: RecordBatchWriter;
+  private readonly timestamps: number[] = [];
   private readonly resolvers: Resolve[] = [];
   private readonly rejecters: Reject[] = [];
-  /** Estimated bytes of the built batch (header plus record upper bounds); what buffer memory accounts. */
-  sizeBytes = RECORD_BATCH_HEADER_SIZE;
+  /** Buffer memory its records reserved (their estimated sizes), given back when it completes. */
+  reservedBytes = 0;
   attempts = 0;
   /** Creation order within its partition: retries go back to their place in line. */
   order = 0;
@@ -55,22 +58,28 @@ export class ProducerBatch {
     readonly partition: number,
     readonly createdAtMs: number,
     readonly capacityBytes: number,
-  ) {}
+    compression: CompressionType,
+  ) {
+    this.writer = new RecordBatchWriter(capacityBytes, compression);
+  }
 
   get recordCount(): number {
-    return this.records.length;
+    return this.timestamps.length;
   }
 
-  /** Whether a record of `size` estimated bytes fits (an empty batch takes any one record). */
-  hasRoomFor(size: number): boolean {
-    return !this.closed && (this.records.length === 0 || this.sizeBytes + size <= this.capacityBytes);
+  /** Bytes of the batch as built so far (before compression). */
+  get sizeBytes(): number {
+    return this.writer.sizeBytes;
   }
 
-  append(record: RecordInput, size: number, resolve: Resolve, reject: Reject): void {
-    this.records.push(record);
+  /** Encodes the record into the batch unless it is closed or the record does not fit (an empty batch takes any record). */
+  tryAppend(timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeaders, reserved: number, resolve: Resolve, reject: Reject): boolean {
+    if (this.closed || !this.writer.tryAppend(timestamp, key, value, headers)) return false;
+    this.timestamps.push(timestamp);
     this.resolvers.push(resolve);
     this.rejecters.push(reject);
-    this.sizeBytes += size;
+    this.reservedBytes += reserved;
+    return true;
   }
 
   get isFull(): boolean {
@@ -86,16 +95,10 @@ export class ProducerBatch {
     this.bytes = undefined;
   }
 
-  /** The wire bytes (built once per identity). */
-  build(compression: CompressionType): Buffer {
+  /** The wire bytes (finished once per identity). */
+  build(): Buffer {
     this.closed = true;
-    this.bytes ??= buildRecordBatch(this.records, {
-      compression,
-      producerId: this.producerId,
-      producerEpoch: this.producerEpoch,
-      baseSequence: this.baseSequence,
-      defaultTimestampMs: this.createdAtMs,
-    });
+    this.bytes ??= this.writer.finish({ producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence });
     return this.bytes;
   }
 
@@ -104,12 +107,11 @@ export class ProducerBatch {
     if (this.done) return;
     this.done = true;
     for (let index = 0; index < this.resolvers.length; index++) {
-      const record = this.records[index] as RecordInput;
       (this.resolvers[index] as Resolve)({
         topic: this.topic,
         partition: this.partition,
         offset: baseOffset < 0 ? -1 : baseOffset + index,
-        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (record.timestamp ?? this.createdAtMs),
+        timestamp: logAppendTimeMs >= 0 ? logAppendTimeMs : (this.timestamps[index] as number),
       });
     }
     this.onSettled?.();

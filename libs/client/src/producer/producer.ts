@@ -8,13 +8,13 @@
 import { isSamsaError, SamsaError, silentLogger, type Logger } from '@samsa/common';
 import { choosePartition, type TopicPartitions } from '@samsa/partitioners';
 import { ErrorCode } from '@samsa/proto';
-import { RECORD_BATCH_HEADER_SIZE, type RecordInput } from '@samsa/records';
+import { RECORD_BATCH_HEADER_SIZE } from '@samsa/records';
 import { Connection } from '../connection/connection.js';
 import type { ClusterView, TopicInfo } from '../connection/cluster-metadata.js';
 import type { Header } from '../serdes.js';
-import { RecordAccumulator } from './accumulator.js';
+import { RecordAccumulator, type AppendedRecord } from './accumulator.js';
 import { BufferPool } from './buffer-pool.js';
-import { estimateRecordSize, type ProducerBatch, type RecordMetadata } from './producer-batch.js';
+import { estimateRecordSize, type ProducerBatch, type RecordHeaders, type RecordMetadata } from './producer-batch.js';
 import { IdempotentIdentity } from './producer-identity.js';
 import { resolveProducerOptions, type ProducerOptions, type ProducerRecord, type ResolvedProducerOptions } from './producer-options.js';
 import { Sender } from './sender.js';
@@ -35,7 +35,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const o = this.options;
     this.logger = (o.logger ?? silentLogger).child({ component: 'Producer', clientId: o.clientId });
     this.connection = new Connection({ ...o, logger: this.logger });
-    this.accumulator = new RecordAccumulator(o.batchSize);
+    this.accumulator = new RecordAccumulator(o.batchSize, o.compression);
     this.pool = new BufferPool(o.bufferMemory);
     const identity = o.idempotent
       ? new IdempotentIdentity(this.connection, this.logger, () => this.sender.wake(), (error) => this.failAll(new SamsaError(isSamsaError(error) ? error.code : ErrorCode.UNKNOWN_SERVER_ERROR, `the producer could not get a producer id: ${error.message}`, { retriable: false })))
@@ -45,7 +45,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       this.accumulator,
       this.connection,
       identity,
-      (batch) => this.pool.release(batch.sizeBytes - RECORD_BATCH_HEADER_SIZE),
+      (batch) => this.pool.release(batch.reservedBytes),
       this.logger,
     );
   }
@@ -121,7 +121,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     this.fatal ??= error;
     for (const batch of [...this.accumulator.clear(), ...this.sender.inFlightBatches()]) {
       batch.fail(error);
-      this.pool.release(batch.sizeBytes - RECORD_BATCH_HEADER_SIZE);
+      this.pool.release(batch.reservedBytes);
     }
   }
 
@@ -143,21 +143,21 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestSize) {
       throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${size} bytes when serialized, more than maxRequestSize (${o.maxRequestSize})`, { retriable: false });
     }
-    const input: RecordInput = { key, value, headers, timestamp: record.timestamp ?? started };
-    if (this.pool.tryReserve(size)) return this.enqueue(record.topic, partition, input, size, explicit);
+    const input: AppendedRecord = { key, value, headers, timestamp: record.timestamp ?? started, reserved: size };
+    if (this.pool.tryReserve(size)) return this.enqueue(record.topic, partition, input, explicit);
     return this.pool.reserve(size, started + o.maxBlockMs - Date.now()).then(() => {
       if (this.closing) {
         this.pool.release(size);
         throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
       }
-      return this.enqueue(record.topic, partition, input, size, explicit);
+      return this.enqueue(record.topic, partition, input, explicit);
     });
   }
 
-  private enqueue(topic: string, partition: number, input: RecordInput, size: number, explicit: boolean): Promise<RecordMetadata> {
+  private enqueue(topic: string, partition: number, input: AppendedRecord, explicit: boolean): Promise<RecordMetadata> {
     return new Promise<RecordMetadata>((resolve, reject) => {
-      const { batch, ready } = this.accumulator.append(topic, partition, input, size, resolve, reject, Date.now());
-      if (!explicit) this.options.partitioner.onAppend?.({ topic, key: input.key as Buffer | null, partition, appendedBytes: size, lastBatchFull: batch.isFull });
+      const { batch, ready } = this.accumulator.append(topic, partition, input, resolve, reject, Date.now());
+      if (!explicit) this.options.partitioner.onAppend?.({ topic, key: input.key, partition, appendedBytes: input.reserved, lastBatchFull: batch.isFull });
       if (ready || batch.recordCount === 1) this.sender.wake();
     });
   }
@@ -215,10 +215,11 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 }
 
-function normalizeHeaders(headers: ProducerRecord['headers']): RecordInput['headers'] {
+function normalizeHeaders(headers: ProducerRecord['headers']): RecordHeaders {
   if (!headers) return undefined;
-  if (Array.isArray(headers)) return headers.map((header: Header) => ({ key: header.key, value: header.value }));
-  return Object.entries(headers).map(([key, value]) => ({ key, value: typeof value === 'string' ? Buffer.from(value) : value }));
+  const bytes = (value: string | Buffer | null) => (typeof value === 'string' ? Buffer.from(value) : value);
+  if (Array.isArray(headers)) return headers.map((header: Header) => ({ key: header.key, value: bytes(header.value) }));
+  return Object.entries(headers).map(([key, value]) => ({ key, value: bytes(value) }));
 }
 
 export type { ProducerBatch };

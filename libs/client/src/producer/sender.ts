@@ -150,7 +150,7 @@ export class Sender {
       }
       let partitions = topics.get(first.topic);
       if (!partitions) topics.set(first.topic, (partitions = []));
-      const blobs = batches.map((batch) => batch.build(this.settings.compression));
+      const blobs = batches.map((batch) => batch.build());
       partitions.push({ partition: first.partition, records: blobs });
     }
     const request = { acks: this.settings.acks, timeoutMs: this.settings.requestTimeoutMs, topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
