@@ -3,7 +3,8 @@
  * RF 1, 16 KiB batches, acks=1. In one run, for 1 KiB and 100-byte records:
  *   - the raw ProduceStream driver (prebuilt 64 KiB requests, 64 in flight) vs the Producer
  *     (send() per record, lingerMs 5, batchSize 16384, acks=1) with the same 64 requests in flight
- *     → records/s, MB/s of record values, ratio; then with the default 5 in flight;
+ *     → records/s, MB/s of record values, ratio; then with the default 5 in flight, and through
+ *     sendBatch() (one promise per 1,000 records);
  *   - the Producer with its defaults (acks=all, idempotent: at most 5 batches per partition in
  *     flight) for reference;
  *   - the raw FetchStream driver vs the Consumer (assign + poll, records decoded and handed to
@@ -19,6 +20,8 @@ const MB = 1e6;
 const BATCH_BYTES = 16_384;
 /** Sends outstanding at once in the producer figure. */
 const WINDOW = 20_000;
+/** Records per sendBatch() call in the sendBatch figure. */
+const SEND_BATCH = 1000;
 
 interface Figure {
   recordsPerSecond: number;
@@ -47,10 +50,10 @@ async function rawProduce(cluster: TestCluster, topic: string, recordBytes: numb
   return { recordsPerSecond, megabytesPerSecond: (recordsPerSecond * recordBytes) / MB };
 }
 
-type ProducerSettings = 'defaults' | 'acks1' | 'acks1-deep';
+type ProducerSettings = 'defaults' | 'acks1' | 'acks1-deep' | 'acks1-sendBatch';
 
 async function libraryProduce(bootstrap: string, topic: string, recordBytes: number, records: number, settings: ProducerSettings): Promise<Figure> {
-  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-deep': { acks: 1 as const, maxInFlightRequestsPerConnection: 64, maxRequestSize: Number(process.env.MRS ?? 1048576), bufferMemory: Number(process.env.BUFMEM ?? 33554432) } }[settings];
+  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-sendBatch': { acks: 1 as const }, 'acks1-deep': { acks: 1 as const, maxInFlightRequestsPerConnection: 64, maxRequestSize: Number(process.env.MRS ?? 1048576), bufferMemory: Number(process.env.BUFMEM ?? 33554432) } }[settings];
   const producer = new Producer({ bootstrapServers: [bootstrap], ...tuning, lingerMs: 5, batchSize: BATCH_BYTES });
   const value = Buffer.alloc(recordBytes, 98);
   await producer.send({ topic, value });
@@ -59,10 +62,19 @@ async function libraryProduce(bootstrap: string, topic: string, recordBytes: num
   // A sliding window of sends, awaiting the oldest: the application yields to the event loop
   // (and so to the producer's I/O) the way a Node service producing in a loop does.
   const window: Array<Promise<unknown>> = new Array(WINDOW);
-  for (let i = 0; i < records; i++) {
-    const slot = i % WINDOW;
-    if (i >= WINDOW) await window[slot];
-    window[slot] = producer.send({ topic, value });
+  if (settings === 'acks1-sendBatch') {
+    const chunk = Array.from({ length: SEND_BATCH }, () => ({ topic, value }));
+    const slots = WINDOW / SEND_BATCH;
+    for (let call = 0; call * SEND_BATCH < records; call++) {
+      if (call >= slots) await window[call % slots];
+      window[call % slots] = producer.sendBatch(chunk);
+    }
+  } else {
+    for (let i = 0; i < records; i++) {
+      const slot = i % WINDOW;
+      if (i >= WINDOW) await window[slot];
+      window[slot] = producer.send({ topic, value });
+    }
   }
   await Promise.all(window.filter(Boolean));
   const seconds = (performance.now() - started) / 1000;
@@ -128,14 +140,15 @@ async function main(): Promise<void> {
       [100, 1_000_000],
     ] as const) {
       console.log(`--- ${recordBytes}-byte records, 16 KiB batches, RF 1, acks=1; best of ${ROUNDS} alternating rounds ---`);
-      const figures = { raw: [] as Figure[], deep: [] as Figure[], lib: [] as Figure[], defaults: [] as Figure[], rawRead: [] as Figure[], read: [] as Figure[] };
+      const figures = { raw: [] as Figure[], deep: [] as Figure[], lib: [] as Figure[], batch: [] as Figure[], defaults: [] as Figure[], rawRead: [] as Figure[], read: [] as Figure[] };
       for (let round = 0; round < ROUNDS; round++) {
         const rawTopic = `raw-${recordBytes}-${round}`;
         const libTopic = `lib-${recordBytes}-${round}`;
-        for (const topic of [rawTopic, libTopic, `${libTopic}-5`, `${libTopic}-defaults`]) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
+        for (const topic of [rawTopic, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`]) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
         figures.raw.push(await rawProduce(cluster, rawTopic, recordBytes, records));
         figures.deep.push(await libraryProduce(bootstrap, libTopic, recordBytes, records, 'acks1-deep'));
         figures.lib.push(await libraryProduce(bootstrap, `${libTopic}-5`, recordBytes, records, 'acks1'));
+        figures.batch.push(await libraryProduce(bootstrap, `${libTopic}-batch`, recordBytes, records, 'acks1-sendBatch'));
         figures.defaults.push(await libraryProduce(bootstrap, `${libTopic}-defaults`, recordBytes, records, 'defaults'));
         figures.rawRead.push(await rawConsume(cluster, libTopic, recordBytes, records));
         figures.read.push(await libraryConsume(bootstrap, libTopic, records));
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
       line('raw ProduceStream driver (64 KiB requests, 64 in flight)', raw);
       line('Producer (acks=1, 64 requests in flight like the raw driver)', best(figures.deep), raw, 0.8);
       line('Producer (acks=1, default 5 requests in flight)', best(figures.lib), raw);
+      line(`Producer.sendBatch (acks=1, ${SEND_BATCH} records per call)`, best(figures.batch), raw);
       line('Producer (defaults: acks=all, idempotent)', best(figures.defaults), raw);
       line('raw FetchStream driver (1 MiB per push)', rawRead);
       line('Consumer (poll, records decoded; default maxPartitionFetchBytes 1 MiB)', best(figures.read), rawRead, 0.8);

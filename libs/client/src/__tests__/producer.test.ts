@@ -45,6 +45,20 @@ describe('Producer', () => {
     await producer.close();
   }, 60_000);
 
+  it('sendBatch resolves with every record\'s metadata in order, and rejects with the first failure once all settled', async () => {
+    const topic = uniqueTopic('batched');
+    await admin.createTopics([{ topic, numPartitions: 2, replicationFactor: 1 }]);
+    const producer = new Producer<string, string>({ bootstrapServers, keySerializer: 'string', valueSerializer: 'string' });
+    const sent = await producer.sendBatch(Array.from({ length: 300 }, (_, i) => ({ topic, partition: i % 2, value: `v${i}` })));
+    expect(sent.map((metadata) => `${metadata.partition}:${metadata.offset}`)).toEqual(Array.from({ length: 300 }, (_, i) => `${i % 2}:${Math.floor(i / 2)}`));
+    const failed = await producer.sendBatch([{ topic, partition: 0, value: 'ok' }, { topic, partition: 7, value: 'no such partition' }]).catch((error: unknown) => error);
+    expect(hasErrorCode(failed, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)).toBe(true);
+    expect((failed as Error).message).toMatch(/7 is not in the range \[0...2\)/);
+    const [after] = await producer.sendBatch([{ topic, partition: 0, value: 'next' }]);
+    expect(after?.offset).toBe(151); // 'ok' (150) was written: a batch of sends is not atomic
+    await producer.close();
+  }, 30_000);
+
   it('runs interceptors before the serializer and reports every acknowledgement', async () => {
     const topic = uniqueTopic('intercepted');
     await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);

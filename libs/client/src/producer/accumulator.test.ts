@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_IN_FLIGHT_BATCHES_IDEMPOTENT, RecordAccumulator, type DrainContext } from './accumulator.js';
 import type { ProducerBatch } from './producer-batch.js';
 
-const noop = () => undefined;
+const noop = { delivered: () => undefined, failed: () => undefined };
 /** A record of `bytes` value bytes: encoded it takes bytes + 7 bytes (a batch header is 61). */
 const record = (bytes: number) => ({ timestamp: 1, key: null, value: Buffer.alloc(bytes), headers: undefined, reserved: bytes + 26 });
 
@@ -23,7 +23,7 @@ const drained = (accumulator: RecordAccumulator, ctx: DrainContext): ProducerBat
 describe('RecordAccumulator', () => {
   it('keeps a partial batch until linger passes, then drains it', () => {
     const accumulator = new RecordAccumulator(1000);
-    accumulator.append('t', 0, record(30), noop, noop, 0);
+    accumulator.append('t', 0, record(30), noop, 0, 0);
     const early = accumulator.drain(context({ now: 2 }));
     expect(early.requests.size).toBe(0);
     expect(early.nextReadyMs).toBe(5);
@@ -32,9 +32,9 @@ describe('RecordAccumulator', () => {
 
   it('drains a full batch at once and opens a new one for the next record', () => {
     const accumulator = new RecordAccumulator(135);
-    expect(accumulator.append('t', 0, record(30), noop, noop, 0).ready).toBe(false);
-    expect(accumulator.append('t', 0, record(30), noop, noop, 0).ready).toBe(true); // 61-byte header + 2 × 37 = 135
-    const next = accumulator.append('t', 0, record(30), noop, noop, 0);
+    expect(accumulator.append('t', 0, record(30), noop, 0, 0).ready).toBe(false);
+    expect(accumulator.append('t', 0, record(30), noop, 0, 0).ready).toBe(true); // 61-byte header + 2 × 37 = 135
+    const next = accumulator.append('t', 0, record(30), noop, 0, 0);
     expect(next.batch.recordCount).toBe(1);
     expect(next.ready).toBe(true); // opened behind another batch
     const [entry] = drained(accumulator, context());
@@ -43,7 +43,7 @@ describe('RecordAccumulator', () => {
 
   it('sends consecutive closed batches of a partition together, up to maxRequestSize', () => {
     const accumulator = new RecordAccumulator(100);
-    for (let i = 0; i < 8; i++) accumulator.append('t', 0, record(30), noop, noop, 0);
+    for (let i = 0; i < 8; i++) accumulator.append('t', 0, record(30), noop, 0, 0);
     const [entry] = drained(accumulator, context({ now: 10, maxRequestSize: 300 }));
     expect(entry?.length).toBe(3); // 98 bytes each
     expect(accumulator.queued()).toHaveLength(5);
@@ -51,7 +51,7 @@ describe('RecordAccumulator', () => {
 
   it('assigns sequences in order at drain time and keeps them across a retry, which travels alone', () => {
     const accumulator = new RecordAccumulator(100);
-    for (let i = 0; i < 6; i++) accumulator.append('t', 0, record(30), noop, noop, 0);
+    for (let i = 0; i < 6; i++) accumulator.append('t', 0, record(30), noop, 0, 0);
     const identity = { producerId: 7, producerEpoch: 0 };
     const first = drained(accumulator, context({ now: 10, identity, maxRequestSize: 120 }))[0] as ProducerBatch[];
     const second = drained(accumulator, context({ now: 10, identity, maxRequestSize: 120 }))[0] as ProducerBatch[];
@@ -74,7 +74,7 @@ describe('RecordAccumulator', () => {
 
   it('re-sequences from 0 under a new producer id once nothing of the partition is in flight', () => {
     const accumulator = new RecordAccumulator(100);
-    for (let i = 0; i < 4; i++) accumulator.append('t', 0, record(30), noop, noop, 0);
+    for (let i = 0; i < 4; i++) accumulator.append('t', 0, record(30), noop, 0, 0);
     const old = drained(accumulator, context({ now: 10, identity: { producerId: 1, producerEpoch: 0 }, maxRequestSize: 120 }))[0] as ProducerBatch[];
     expect(old[0]?.baseSequence).toBe(0);
     const renewed = { producerId: 2, producerEpoch: 0 };
@@ -92,8 +92,8 @@ describe('RecordAccumulator', () => {
     const idempotent = new RecordAccumulator(100);
     const plain = new RecordAccumulator(100);
     for (let i = 0; i < 8; i++) {
-      idempotent.append('t', 0, record(30), noop, noop, 0);
-      plain.append('t', 0, record(30), noop, noop, 0);
+      idempotent.append('t', 0, record(30), noop, 0, 0);
+      plain.append('t', 0, record(30), noop, 0, 0);
     }
     const identity = { producerId: 3, producerEpoch: 0 };
     expect(drained(idempotent, context({ now: 10, identity }))[0]).toHaveLength(MAX_IN_FLIGHT_BATCHES_IDEMPOTENT);
@@ -105,7 +105,7 @@ describe('RecordAccumulator', () => {
 
   it('waits for an identity, for a leader, and for an available node', () => {
     const accumulator = new RecordAccumulator(100);
-    accumulator.append('t', 0, record(30), noop, noop, 0);
+    accumulator.append('t', 0, record(30), noop, 0, 0);
     expect(accumulator.drain(context({ now: 10, identity: undefined })).requests.size).toBe(0);
     const noLeader = accumulator.drain(context({ now: 10, leaderOf: () => -1 }));
     expect(noLeader.unknownLeader).toBe(true);
@@ -115,8 +115,8 @@ describe('RecordAccumulator', () => {
 
   it('expires batches older than the delivery timeout', () => {
     const accumulator = new RecordAccumulator(100);
-    accumulator.append('t', 0, record(30), noop, noop, 0);
-    accumulator.append('t', 1, record(30), noop, noop, 50);
+    accumulator.append('t', 0, record(30), noop, 0, 0);
+    accumulator.append('t', 1, record(30), noop, 0, 50);
     expect(accumulator.expire(100, 100)).toHaveLength(1);
     expect(accumulator.queued()).toHaveLength(1);
   });

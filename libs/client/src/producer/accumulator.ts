@@ -9,10 +9,9 @@
  * and is sent alone (nothing else of its partition in flight), as Kafka does.
  */
 import { CompressionType, incrementSequence, NO_PRODUCER_ID } from '@samsa/records';
+import type { DeliverySink } from './delivery-sink.js';
 import { ProducerBatch, type RecordHeaders } from './producer-batch.js';
 
-type Resolve = Parameters<ProducerBatch['tryAppend']>[5];
-type Reject = Parameters<ProducerBatch['tryAppend']>[6];
 
 /** A serialized record on its way into a batch; `reserved` is the buffer memory it holds. */
 export interface AppendedRecord {
@@ -94,15 +93,15 @@ export class RecordAccumulator {
   }
 
   /** Appends a record; returns its batch, and whether that batch is now full or was just opened behind another. */
-  append(topic: string, partition: number, record: AppendedRecord, resolve: Resolve, reject: Reject, now: number): { batch: ProducerBatch; ready: boolean } {
+  append(topic: string, partition: number, record: AppendedRecord, sink: DeliverySink, slot: number, now: number): { batch: ProducerBatch; ready: boolean } {
     const queue = this.queue(topic, partition);
     let batch = queue.batches[queue.batches.length - 1];
-    if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, resolve, reject)) return { batch, ready: batch.isFull };
+    if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot)) return { batch, ready: batch.isFull };
     if (batch) batch.closed = true;
     batch = new ProducerBatch(topic, partition, now, this.batchSize, this.compression);
     batch.order = queue.nextOrder++;
     queue.batches.push(batch);
-    batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, resolve, reject); // an empty batch takes any record
+    batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot); // an empty batch takes any record
     return { batch, ready: queue.batches.length > 1 || batch.isFull };
   }
 

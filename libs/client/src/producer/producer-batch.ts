@@ -7,6 +7,7 @@
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
+import type { DeliverySink } from './delivery-sink.js';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, NO_SEQUENCE, RecordBatchWriter, type CompressionType } from '@samsa/records';
 
 /** What send() resolves with (Kafka RecordMetadata). */
@@ -19,9 +20,7 @@ export interface RecordMetadata {
   timestamp: number;
 }
 
-type Resolve = (metadata: RecordMetadata) => void;
 export type RecordHeaders = Array<{ key: string; value: Buffer | null }> | undefined;
-type Reject = (error: Error) => void;
 
 /** Upper bound of a record's encoded size: body varints (≤ 5 each) and the attributes byte, plus headers. */
 export function estimateRecordSize(key: Buffer | null, value: Buffer | null, headers: RecordHeaders): number {
@@ -33,8 +32,8 @@ export function estimateRecordSize(key: Buffer | null, value: Buffer | null, hea
 export class ProducerBatch {
   private readonly writer: RecordBatchWriter;
   private readonly timestamps: number[] = [];
-  private readonly resolvers: Resolve[] = [];
-  private readonly rejecters: Reject[] = [];
+  private readonly sinks: DeliverySink[] = [];
+  private readonly slots: number[] = [];
   /** Buffer memory its records reserved (their estimated sizes), given back when it completes. */
   reservedBytes = 0;
   attempts = 0;
@@ -73,11 +72,11 @@ export class ProducerBatch {
   }
 
   /** Encodes the record into the batch unless it is closed or the record does not fit (an empty batch takes any record). */
-  tryAppend(timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeaders, reserved: number, resolve: Resolve, reject: Reject): boolean {
+  tryAppend(timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeaders, reserved: number, sink: DeliverySink, slot: number): boolean {
     if (this.closed || !this.writer.tryAppend(timestamp, key, value, headers)) return false;
     this.timestamps.push(timestamp);
-    this.resolvers.push(resolve);
-    this.rejecters.push(reject);
+    this.sinks.push(sink);
+    this.slots.push(slot);
     this.reservedBytes += reserved;
     return true;
   }
@@ -106,8 +105,8 @@ export class ProducerBatch {
   complete(baseOffset: number, logAppendTimeMs: number): void {
     if (this.done) return;
     this.done = true;
-    for (let index = 0; index < this.resolvers.length; index++) {
-      (this.resolvers[index] as Resolve)({
+    for (let index = 0; index < this.sinks.length; index++) {
+      (this.sinks[index] as DeliverySink).delivered(this.slots[index] as number, {
         topic: this.topic,
         partition: this.partition,
         offset: baseOffset < 0 ? -1 : baseOffset + index,
@@ -120,7 +119,7 @@ export class ProducerBatch {
   fail(error: Error): void {
     if (this.done) return;
     this.done = true;
-    for (const reject of this.rejecters) reject(error);
+    for (let index = 0; index < this.sinks.length; index++) (this.sinks[index] as DeliverySink).failed(this.slots[index] as number, error);
     this.onSettled?.();
   }
 

@@ -13,11 +13,19 @@ import { Connection } from '../connection/connection.js';
 import type { ClusterView, TopicInfo } from '../connection/cluster-metadata.js';
 import type { Header } from '../serdes.js';
 import { RecordAccumulator, type AppendedRecord } from './accumulator.js';
+import { BatchSink, PromiseSink, type DeliverySink } from './delivery-sink.js';
 import { BufferPool } from './buffer-pool.js';
 import { estimateRecordSize, type ProducerBatch, type RecordHeaders, type RecordMetadata } from './producer-batch.js';
 import { IdempotentIdentity } from './producer-identity.js';
 import { resolveProducerOptions, type ProducerOptions, type ProducerRecord, type ResolvedProducerOptions } from './producer-options.js';
 import { Sender } from './sender.js';
+
+interface Prepared {
+  topic: string;
+  partition: number;
+  explicit: boolean;
+  input: AppendedRecord;
+}
 
 export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly options: ResolvedProducerOptions<K, V>;
@@ -57,26 +65,56 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
 
   /** Sends one record; resolves once it is acknowledged per `acks` with its partition and offset. */
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
-    if (this.closing) return Promise.reject(new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false }));
-    if (this.fatal) return Promise.reject(this.fatal);
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
     const started = Date.now();
     const intercepted = this.options.interceptors.length > 0 ? this.onSend(record) : record;
-    let sent: Promise<RecordMetadata>;
+    const sink = new PromiseSink();
     try {
       // Fast path, no extra promise: topic known and buffer memory free.
       const topic = this.knownTopic(intercepted.topic);
-      sent = topic ? this.append(intercepted, topic, started) : this.appendSlowly(intercepted, started);
+      if (!topic) void this.appendSlowly(intercepted, started, sink, 0);
+      else {
+        const prepared = this.prepare(intercepted, topic, started);
+        if (this.pool.tryReserve(prepared.input.reserved)) this.append(prepared, sink, 0);
+        else void this.appendSlowly(intercepted, started, sink, 0, prepared);
+      }
     } catch (error) {
-      sent = Promise.reject(error as Error);
+      sink.failed(0, error as Error);
     }
-    if (this.options.interceptors.length === 0) return sent;
-    return sent.then(
+    if (this.options.interceptors.length === 0) return sink.promise;
+    return sink.promise.then(
       (metadata) => (this.onAcknowledgement(metadata, undefined), metadata),
       (error: Error) => {
         this.onAcknowledgement(undefined, error);
         throw error;
       },
     );
+  }
+
+  /**
+   * Sends many records with one promise (cheaper than a send() per record): resolves with every
+   * record's metadata, in the order given, once all are acknowledged; rejects with the first
+   * failure once every record has settled. Not atomic: acknowledged records stay written.
+   */
+  async sendBatch(records: ReadonlyArray<ProducerRecord<K, V>>): Promise<RecordMetadata[]> {
+    const refused = this.refusal();
+    if (refused) throw refused;
+    const interceptors = this.options.interceptors.length > 0;
+    const sink = new BatchSink(records.length, interceptors ? (metadata, error) => this.onAcknowledgement(metadata, error) : undefined);
+    for (let slot = 0; slot < records.length; slot++) {
+      const started = Date.now();
+      const record = interceptors ? this.onSend(records[slot] as ProducerRecord<K, V>) : (records[slot] as ProducerRecord<K, V>);
+      try {
+        const topic = this.knownTopic(record.topic) ?? (await this.topic(record.topic, started + this.options.maxBlockMs));
+        const prepared = this.prepare(record, topic, started);
+        if (!this.pool.tryReserve(prepared.input.reserved)) await this.reserveSlowly(prepared, started);
+        this.append(prepared, sink, slot);
+      } catch (error) {
+        sink.failed(slot, error as Error);
+      }
+    }
+    return sink.promise;
   }
 
   /** Makes every buffered record ready now and resolves when all records sent before the call are complete (acknowledged or failed). */
@@ -125,41 +163,58 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     }
   }
 
-  /** Waits for the topic's metadata, then appends. */
-  private async appendSlowly(record: ProducerRecord<K, V>, started: number): Promise<RecordMetadata> {
-    return this.append(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
+  private refusal(): Error | undefined {
+    if (this.closing) return new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
+    return this.fatal;
   }
 
-  /** Serializes, partitions and appends `record`; waits for buffer memory only when it is short. */
-  private append(record: ProducerRecord<K, V>, topic: TopicInfo, started: number): Promise<RecordMetadata> {
+  /** Waits for the topic's metadata and buffer memory, then appends; failures go to the sink. */
+  private async appendSlowly(record: ProducerRecord<K, V>, started: number, sink: DeliverySink, slot: number, preparedAlready?: Prepared): Promise<void> {
+    try {
+      const prepared = preparedAlready ?? this.prepare(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
+      if (preparedAlready || !this.pool.tryReserve(prepared.input.reserved)) await this.reserveSlowly(prepared, started);
+      this.append(prepared, sink, slot);
+    } catch (error) {
+      sink.failed(slot, error as Error);
+    }
+  }
+
+  /** Waits for buffer memory until maxBlockMs after `started`. */
+  private async reserveSlowly(prepared: Prepared, started: number): Promise<void> {
+    await this.pool.reserve(prepared.input.reserved, started + this.options.maxBlockMs - Date.now());
+    if (this.closing) {
+      this.pool.release(prepared.input.reserved);
+      throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
+    }
+  }
+
+  /** Serializes and partitions `record` (interceptors have run). */
+  private prepare(record: ProducerRecord<K, V>, topic: TopicInfo, started: number): Prepared {
     const o = this.options;
     const key = record.key === undefined ? null : o.keySerializer.serialize(record.key, record.topic);
     const value = o.valueSerializer.serialize(record.value, record.topic);
     const headers = record.headers === undefined ? undefined : normalizeHeaders(record.headers);
     const view = this.connection.cached as ClusterView;
     const explicit = record.partition !== undefined && record.partition !== null;
-    const partition = choosePartition(o.partitioner, { topic: record.topic, key, valueSizeBytes: value?.length ?? 0, partition: explicit ? record.partition : null }, this.topicPartitions(view, topic));
+    let partition: number;
+    try {
+      partition = choosePartition(o.partitioner, { topic: record.topic, key, valueSizeBytes: value?.length ?? 0, partition: explicit ? record.partition : null }, this.topicPartitions(view, topic));
+    } catch (error) {
+      throw new SamsaError(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, (error as Error).message, { retriable: false });
+    }
     const size = estimateRecordSize(key, value, headers);
     if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestSize) {
       throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${size} bytes when serialized, more than maxRequestSize (${o.maxRequestSize})`, { retriable: false });
     }
-    const input: AppendedRecord = { key, value, headers, timestamp: record.timestamp ?? started, reserved: size };
-    if (this.pool.tryReserve(size)) return this.enqueue(record.topic, partition, input, explicit);
-    return this.pool.reserve(size, started + o.maxBlockMs - Date.now()).then(() => {
-      if (this.closing) {
-        this.pool.release(size);
-        throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
-      }
-      return this.enqueue(record.topic, partition, input, explicit);
-    });
+    return { topic: record.topic, partition, explicit, input: { key, value, headers, timestamp: record.timestamp ?? started, reserved: size } };
   }
 
-  private enqueue(topic: string, partition: number, input: AppendedRecord, explicit: boolean): Promise<RecordMetadata> {
-    return new Promise<RecordMetadata>((resolve, reject) => {
-      const { batch, ready } = this.accumulator.append(topic, partition, input, resolve, reject, Date.now());
-      if (!explicit) this.options.partitioner.onAppend?.({ topic, key: input.key, partition, appendedBytes: input.reserved, lastBatchFull: batch.isFull });
-      if (ready || batch.recordCount === 1) this.sender.wake();
-    });
+  /** Appends a prepared record that holds its buffer memory; its fate goes to `sink`. */
+  private append(prepared: Prepared, sink: DeliverySink, slot: number): void {
+    const { topic, partition, input } = prepared;
+    const { batch, ready } = this.accumulator.append(topic, partition, input, sink, slot, Date.now());
+    if (!prepared.explicit) this.options.partitioner.onAppend?.({ topic, key: input.key, partition, appendedBytes: input.reserved, lastBatchFull: batch.isFull });
+    if (ready || batch.recordCount === 1) this.sender.wake();
   }
 
   /** The topic from cached metadata (a stale cache refreshes in the background), or undefined. */

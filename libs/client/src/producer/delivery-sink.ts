@@ -1,0 +1,78 @@
+/**
+ * Who hears about a record's fate once its batch completes: the promise of one `send()`, or one
+ * `sendBatch()` call that settles when all of its records have. A batch keeps (sink, slot) per
+ * record instead of a promise per record, so sending many records costs one promise.
+ */
+import type { RecordMetadata } from './producer-batch.js';
+
+export interface DeliverySink {
+  delivered(slot: number, metadata: RecordMetadata): void;
+  failed(slot: number, error: Error): void;
+}
+
+/** The sink behind one send(): settles its promise. */
+export class PromiseSink implements DeliverySink {
+  readonly promise: Promise<RecordMetadata>;
+  private resolve!: (metadata: RecordMetadata) => void;
+  private reject!: (error: Error) => void;
+
+  constructor() {
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  delivered(_slot: number, metadata: RecordMetadata): void {
+    this.resolve(metadata);
+  }
+
+  failed(_slot: number, error: Error): void {
+    this.reject(error);
+  }
+}
+
+/**
+ * The sink behind one sendBatch(): resolves with every record's metadata in call order once all
+ * are acknowledged, or rejects with the first failure once all have settled (records that were
+ * acknowledged stay written: a batch of sends is not atomic).
+ */
+export class BatchSink implements DeliverySink {
+  readonly promise: Promise<RecordMetadata[]>;
+  private readonly results: RecordMetadata[];
+  private pending: number;
+  private error: Error | undefined;
+  private resolve!: (results: RecordMetadata[]) => void;
+  private reject!: (error: Error) => void;
+
+  constructor(
+    count: number,
+    private readonly observe?: (metadata: RecordMetadata | undefined, error: Error | undefined) => void,
+  ) {
+    this.results = new Array<RecordMetadata>(count);
+    this.pending = count;
+    this.promise = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (count === 0) this.resolve([]);
+  }
+
+  delivered(slot: number, metadata: RecordMetadata): void {
+    this.results[slot] = metadata;
+    this.observe?.(metadata, undefined);
+    this.settleOne();
+  }
+
+  failed(_slot: number, error: Error): void {
+    this.error ??= error;
+    this.observe?.(undefined, error);
+    this.settleOne();
+  }
+
+  private settleOne(): void {
+    if (--this.pending > 0) return;
+    if (this.error) this.reject(this.error);
+    else this.resolve(this.results);
+  }
+}
