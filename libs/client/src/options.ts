@@ -3,7 +3,7 @@
  * A constructor validates everything up front and throws one SamsaError(INVALID_CONFIG) naming every
  * bad or unknown option, so a typo never silently falls back to a default.
  */
-import { SamsaError } from '@samsa/common';
+import { SamsaError, type Logger } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
 
 export type OptionSpec =
@@ -47,7 +47,27 @@ export function resolveOptions<S extends Record<string, OptionSpec>>(owner: stri
   return out as Resolved<S>;
 }
 
-/** Options every client shares (Kafka's CommonClientConfigs). */
+/** Options Admin, Producer and Consumer share (Kafka's CommonClientConfigs). */
+export interface ConnectionOptions {
+  /** Storage nodes to bootstrap from: `host:port` entries, as a list or comma-separated. */
+  bootstrapServers: readonly string[] | string;
+  /** Sent in the gRPC user agent; default `samsa-client`. */
+  clientId?: string;
+  /** Deadline of one call (retries included) unless the call gives its own; default 30000. */
+  requestTimeoutMs?: number;
+  /** Metadata older than this is refreshed before use, ms; default 300000. */
+  metadataMaxAgeMs?: number;
+  /** First wait before a retry, ms (doubling, ±20 % jitter); default 100. */
+  retryBackoffMs?: number;
+  /** Longest wait between retries, ms; default 1000. */
+  retryBackoffMaxMs?: number;
+  /** Largest message accepted from the cluster, bytes; default 64 MiB. */
+  maxReceiveMessageBytes?: number;
+  /** Where the client logs (pino-compatible); silent by default. */
+  logger?: Logger;
+}
+
+/** Defaults and ranges of {@link ConnectionOptions}. */
 export const connectionOptionSpec = {
   clientId: { kind: 'string', default: 'samsa-client' },
   requestTimeoutMs: { kind: 'int', default: 30_000, min: 1, max: 2_147_483_647 },

@@ -3,27 +3,11 @@
  * data: the modules translate them to and from the proto messages, so callers never see proto
  * enums or wire defaults (-1 for "cluster default", 0 for "unset").
  */
-import type { Logger } from '@samsa/common';
 import type { NodeInfo } from '../connection/cluster-metadata.js';
+import type { ConnectionOptions } from '../options.js';
 
-export interface AdminOptions {
-  /** Storage nodes to bootstrap from: `host:port` entries, as a list or comma-separated. */
-  bootstrapServers: readonly string[] | string;
-  /** Sent in the gRPC user agent; default `samsa-client`. */
-  clientId?: string;
-  /** Deadline of one call (retries included) unless the call gives `timeoutMs`; default 30000. */
-  requestTimeoutMs?: number;
-  /** Metadata older than this is refreshed before use, ms; default 300000. */
-  metadataMaxAgeMs?: number;
-  /** First wait before a retry, ms (doubling, ±20 % jitter); default 100. */
-  retryBackoffMs?: number;
-  /** Longest wait between retries, ms; default 1000. */
-  retryBackoffMaxMs?: number;
-  /** Largest message accepted from the cluster, bytes; default 64 MiB. */
-  maxReceiveMessageBytes?: number;
-  /** Where the client logs (pino-compatible); silent by default. */
-  logger?: Logger;
-}
+/** The Admin takes only the shared connection options. */
+export type AdminOptions = ConnectionOptions;
 
 /** Options every call takes. */
 export interface AdminCallOptions {

@@ -4,7 +4,7 @@
  */
 import { SamsaError, type Logger } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
-import { connectionOptionSpec, parseBootstrapServers, resolveOptions, type OptionSpec } from '../options.js';
+import { connectionOptionSpec, parseBootstrapServers, resolveOptions, type ConnectionOptions, type OptionSpec } from '../options.js';
 import { serdes, type Deserializer, type SerdeName } from '../serdes.js';
 import type { AutoOffsetReset } from './partition-states.js';
 
@@ -39,10 +39,7 @@ export const consumerOptionSpec = {
   logger: { kind: 'any' },
 } as const satisfies Record<string, OptionSpec>;
 
-export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> {
-  /** Storage-node addresses to bootstrap from: `host:port` list or comma-separated string. */
-  bootstrapServers: string | readonly string[];
-  clientId?: string;
+export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> extends ConnectionOptions {
   groupId?: string;
   autoOffsetReset?: AutoOffsetReset;
   isolationLevel?: IsolationLevelName;
@@ -56,12 +53,6 @@ export interface ConsumerOptions<K = Buffer | null, V = Buffer | null> {
   /** A built-in name ('buffer' | 'string' | 'json') or a custom Deserializer; default 'buffer'. */
   keyDeserializer?: SerdeName | Deserializer<K>;
   valueDeserializer?: SerdeName | Deserializer<V>;
-  requestTimeoutMs?: number;
-  metadataMaxAgeMs?: number;
-  retryBackoffMs?: number;
-  retryBackoffMaxMs?: number;
-  maxReceiveMessageBytes?: number;
-  logger?: Logger;
 }
 
 /** The validated options with defaults applied. */

@@ -5,11 +5,11 @@
  * explicitly with a conflicting setting is an error; leaving it unset with one turns it off
  * (Kafka 3.x does the same).
  */
-import { SamsaError, type Logger } from '@samsa/common';
+import { SamsaError } from '@samsa/common';
 import { DefaultPartitioner, RoundRobinPartitioner, type Partitioner } from '@samsa/partitioners';
 import { ErrorCode } from '@samsa/proto';
 import { CompressionType } from '@samsa/records';
-import { connectionOptionSpec, parseBootstrapServers, resolveOptions } from '../options.js';
+import { connectionOptionSpec, parseBootstrapServers, resolveOptions, type ConnectionOptions } from '../options.js';
 import { resolveSerde, serdes, type SerdeName, type Serializer, type Header } from '../serdes.js';
 import type { RecordMetadata } from './producer-batch.js';
 
@@ -32,9 +32,7 @@ export interface ProducerInterceptor<K = unknown, V = unknown> {
   close?(): void;
 }
 
-export interface ProducerOptions<K = unknown, V = unknown> {
-  bootstrapServers: string[] | string;
-  clientId?: string;
+export interface ProducerOptions<K = unknown, V = unknown> extends ConnectionOptions {
   /** 'all' (default, = -1), 1 or 0. */
   acks?: 'all' | -1 | 0 | 1 | '-1' | '0' | '1';
   enableIdempotence?: boolean;
@@ -45,19 +43,13 @@ export interface ProducerOptions<K = unknown, V = unknown> {
   compressionType?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
   retries?: number;
   deliveryTimeoutMs?: number;
-  requestTimeoutMs?: number;
   maxInFlightRequestsPerConnection?: number;
   maxRequestSize?: number;
-  metadataMaxAgeMs?: number;
-  retryBackoffMs?: number;
-  retryBackoffMaxMs?: number;
-  maxReceiveMessageBytes?: number;
   keySerializer?: SerdeName | Serializer<K>;
   valueSerializer?: SerdeName | Serializer<V>;
   /** 'default' (murmur2 keys, uniform sticky otherwise), 'roundrobin', or your own. */
   partitioner?: 'default' | 'roundrobin' | Partitioner;
   interceptors?: ProducerInterceptor<K, V>[];
-  logger?: Logger;
 }
 
 const spec = {
