@@ -225,12 +225,21 @@ export const StorageServiceFastDefinition = {
   fetchStream: { ...base.fetchStream, responseSerialize: encodeFetchResponse },
 } as const;
 
-/** A StorageService client with single-copy produce encoding and zero-copy fetch decoding. */
+/** Produce requests may also be written already encoded (a Buffer), e.g. to copy their records out at once. */
+const passEncoded =
+  <M>(encode: (message: M) => Buffer) =>
+  (message: M | Buffer): Buffer =>
+    Buffer.isBuffer(message) ? message : encode(message);
+
+/**
+ * A StorageService client with single-copy produce encoding and zero-copy fetch decoding. Its
+ * produce methods also accept a request encoded beforehand with `encodeProduce(Stream)Request`.
+ */
 export const StorageServiceFastClient = grpc.makeGenericClientConstructor(
   {
     ...base,
-    produce: { ...base.produce, requestSerialize: encodeProduceRequest },
-    produceStream: { ...base.produceStream, requestSerialize: encodeProduceStreamRequest },
+    produce: { ...base.produce, requestSerialize: passEncoded(encodeProduceRequest) },
+    produceStream: { ...base.produceStream, requestSerialize: passEncoded(encodeProduceStreamRequest) },
     fetch: { ...base.fetch, responseDeserialize: decodeFetchResponse },
     fetchStream: { ...base.fetchStream, responseDeserialize: decodeFetchResponse },
   },

@@ -28,13 +28,23 @@ export class RecordBatchWriter {
   private compressed: Buffer | undefined;
   private finished = false;
 
-  /** `capacityBytes`: the batch closes to new records at this size (its first record always fits). */
+  /**
+   * `capacityBytes`: the batch closes to new records at this size (its first record always
+   * fits). `buffer`: memory to write into (a recycled batch buffer, at least capacityBytes long);
+   * a fresh one otherwise.
+   */
   constructor(
     private readonly capacityBytes: number,
     private readonly compression: CompressionType = CompressionType.NONE,
     private readonly compressionLevel?: number,
+    buffer?: Buffer,
   ) {
-    this.buffer = Buffer.allocUnsafe(Math.max(capacityBytes, RECORD_BATCH_HEADER_SIZE));
+    this.buffer = buffer && buffer.length >= Math.max(capacityBytes, RECORD_BATCH_HEADER_SIZE) ? buffer : Buffer.allocUnsafe(Math.max(capacityBytes, RECORD_BATCH_HEADER_SIZE));
+  }
+
+  /** The memory written into, for recycling once nobody reads the finished batch any more. */
+  get memory(): Buffer {
+    return this.buffer;
   }
 
   get recordCount(): number {

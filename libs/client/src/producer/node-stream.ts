@@ -7,7 +7,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { SamsaError } from '@samsa/common';
-import { ErrorCode, type storage } from '@samsa/proto';
+import { ErrorCode, storage } from '@samsa/proto';
 import { toSamsaError } from '../connection/grpc-call.js';
 
 type Outcome = { ok: true; topics: storage.ProduceTopicResult[] } | { ok: false; error: SamsaError };
@@ -42,8 +42,11 @@ export class NodeStream {
       return;
     }
     const requestId = this.nextId++;
+    // Encoded now, so the batches are copied out before this returns: their memory may be reused
+    // as soon as they complete, even if the stream still buffers the message.
+    const encoded = storage.encodeProduceStreamRequest({ ...request, requestId }) as unknown as storage.ProduceStreamRequest;
     if (request.acks === 0) {
-      stream.write({ ...request, requestId } as unknown as storage.ProduceStreamRequest);
+      stream.write(encoded);
       settle({ ok: true, topics: [] });
       return;
     }
@@ -51,8 +54,7 @@ export class NodeStream {
       if (this.pending.delete(requestId)) settle({ ok: false, error: new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `no answer from storage node ${this.nodeId} within requestTimeoutMs (${this.requestTimeoutMs} ms)`, { retriable: true }) });
     }, this.requestTimeoutMs);
     this.pending.set(requestId, { settle, timer });
-    // The fast client's serializer takes records as pieces (StorageServiceFastClient).
-    stream.write({ ...request, requestId } as unknown as storage.ProduceStreamRequest);
+    stream.write(encoded); // StorageServiceFastClient passes encoded requests through
   }
 
   /** Ends the stream; pending requests fail as retriable network errors. */

@@ -58,8 +58,14 @@ export class ProducerBatch {
     readonly createdAtMs: number,
     readonly capacityBytes: number,
     compression: CompressionType,
+    memory?: Buffer,
   ) {
-    this.writer = new RecordBatchWriter(capacityBytes, compression);
+    this.writer = new RecordBatchWriter(capacityBytes, compression, undefined, memory);
+  }
+
+  /** The batch's memory, to reuse for a new batch once this one is done (no request reads it any more). */
+  get memory(): Buffer {
+    return this.writer.memory;
   }
 
   get recordCount(): number {

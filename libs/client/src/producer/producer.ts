@@ -53,7 +53,10 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       this.accumulator,
       this.connection,
       identity,
-      (batch) => this.pool.release(batch.reservedBytes),
+      (batch) => {
+        this.pool.release(batch.reservedBytes);
+        this.accumulator.recycle(batch, Math.ceil(o.bufferMemory / Math.max(1, o.batchSize)));
+      },
       this.logger,
     );
   }
