@@ -83,6 +83,7 @@ async function produceOnly(): Promise<void> {
     const c = client(single, await leaderOf(single, 'bench-rf1'));
     console.log(`produce acks=1 RF1: ${(await produceStream(c, 'bench-rf1', GiB / 2, 1)).toFixed(1)} MB/s`);
     c.close();
+    if (process.env.BENCH_LINGER_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_LINGER_MS)));
   } finally {
     await single.close();
   }

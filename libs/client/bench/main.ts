@@ -5,6 +5,8 @@
  *     (send() per record, lingerMs 5, batchSize 16384, acks=1) with the same 64 requests in flight
  *     → records/s, MB/s of record values, ratio; then with the default 5 in flight, and through
  *     sendBatch() (one promise per 1,000 records);
+ *   - the raw driver with the Producer's default request shape (1 MiB requests, 5 in flight), and
+ *     the Producer's default figure against it;
  *   - the Producer with its defaults (acks=all, idempotent: at most 5 batches per partition in
  *     flight) for reference;
  *   - the raw FetchStream driver vs the Consumer (assign + poll, records decoded and handed to
@@ -38,13 +40,18 @@ function recordsPerBatch(recordBytes: number): number {
   return Math.max(1, Math.floor((BATCH_BYTES - 61) / (recordBytes + 12)));
 }
 
-async function rawProduce(cluster: TestCluster, topic: string, recordBytes: number, records: number): Promise<Figure> {
+/** The raw driver's request shape: #6's (four batches, 64 in flight), or the Producer's defaults (1 MiB requests, 5 in flight). */
+type RawShape = { batchesPerRequest: number; inFlight: number };
+const SHAPE_6: RawShape = { batchesPerRequest: 4, inFlight: 64 };
+const SHAPE_PRODUCER: RawShape = { batchesPerRequest: 64, inFlight: 5 };
+
+async function rawProduce(cluster: TestCluster, topic: string, recordBytes: number, records: number, shape: RawShape = SHAPE_6): Promise<Figure> {
   const perBatch = recordsPerBatch(recordBytes);
   const one = buildRecordBatch(Array.from({ length: perBatch }, () => ({ value: Buffer.alloc(recordBytes, 97), timestamp: Date.now() })));
-  const payload = Buffer.concat([one, one, one, one]);
+  const payload = Buffer.concat(Array.from({ length: shape.batchesPerRequest }, () => one));
   const client = benchStorageClient(cluster.node(await benchLeaderOf(cluster, topic)).address);
   const batches = Math.ceil(records / perBatch);
-  const mbps = await rawProduceStream(client, topic, batches * one.length, { acks: 1, inFlight: 64, payload });
+  const mbps = await rawProduceStream(client, topic, batches * one.length, { acks: 1, inFlight: shape.inFlight, payload });
   client.close();
   const recordsPerSecond = ((mbps * MB) / one.length) * perBatch;
   return { recordsPerSecond, megabytesPerSecond: (recordsPerSecond * recordBytes) / MB };
@@ -140,12 +147,13 @@ async function main(): Promise<void> {
       [100, 1_000_000],
     ] as const) {
       console.log(`--- ${recordBytes}-byte records, 16 KiB batches, RF 1, acks=1; best of ${ROUNDS} alternating rounds ---`);
-      const figures = { raw: [] as Figure[], deep: [] as Figure[], lib: [] as Figure[], batch: [] as Figure[], defaults: [] as Figure[], rawRead: [] as Figure[], read: [] as Figure[] };
+      const figures = { raw: [] as Figure[], rawShaped: [] as Figure[], deep: [] as Figure[], lib: [] as Figure[], batch: [] as Figure[], defaults: [] as Figure[], rawRead: [] as Figure[], read: [] as Figure[] };
       for (let round = 0; round < ROUNDS; round++) {
         const rawTopic = `raw-${recordBytes}-${round}`;
         const libTopic = `lib-${recordBytes}-${round}`;
-        for (const topic of [rawTopic, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`]) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
+        for (const topic of [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`]) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
         figures.raw.push(await rawProduce(cluster, rawTopic, recordBytes, records));
+        figures.rawShaped.push(await rawProduce(cluster, `${rawTopic}-shaped`, recordBytes, records, SHAPE_PRODUCER));
         figures.deep.push(await libraryProduce(bootstrap, libTopic, recordBytes, records, 'acks1-deep'));
         figures.lib.push(await libraryProduce(bootstrap, `${libTopic}-5`, recordBytes, records, 'acks1'));
         figures.batch.push(await libraryProduce(bootstrap, `${libTopic}-batch`, recordBytes, records, 'acks1-sendBatch'));
@@ -158,6 +166,9 @@ async function main(): Promise<void> {
       line('raw ProduceStream driver (64 KiB requests, 64 in flight)', raw);
       line('Producer (acks=1, 64 requests in flight like the raw driver)', best(figures.deep), raw, 0.8);
       line('Producer (acks=1, default 5 requests in flight)', best(figures.lib), raw);
+      const rawShaped = best(figures.rawShaped);
+      line("raw driver shaped like the Producer's defaults (1 MiB requests, 5 in flight)", rawShaped);
+      line('  Producer (acks=1, default 5 in flight) against it', best(figures.lib), rawShaped);
       line(`Producer.sendBatch (acks=1, ${SEND_BATCH} records per call)`, best(figures.batch), raw);
       line('Producer (defaults: acks=all, idempotent)', best(figures.defaults), raw);
       line('raw FetchStream driver (1 MiB per push)', rawRead);
