@@ -69,6 +69,17 @@ export enum CompressionType {
   ZSTD = 4,
 }
 
+/** Every codec by its Kafka config name (`compression.type`). */
+export const COMPRESSION_CODECS = {
+  none: CompressionType.NONE,
+  gzip: CompressionType.GZIP,
+  snappy: CompressionType.SNAPPY,
+  lz4: CompressionType.LZ4,
+  zstd: CompressionType.ZSTD,
+} as const;
+
+export type CompressionName = keyof typeof COMPRESSION_CODECS;
+
 export enum TimestampType {
   CREATE_TIME = 0,
   LOG_APPEND_TIME = 1,

@@ -19,6 +19,8 @@ export {
   CONTROL_FLAG_MASK,
   DELETE_HORIZON_FLAG_MASK,
   CompressionType,
+  COMPRESSION_CODECS,
+  type CompressionName,
   TimestampType,
   ControlRecordType,
 } from './constants.js';

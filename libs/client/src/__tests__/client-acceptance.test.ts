@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { partitionForKey } from '@samsa/partitioners';
 import { storage } from '@samsa/proto';
-import { CompressionType, iterateBatches } from '@samsa/records';
+import { COMPRESSION_CODECS, iterateBatches, type CompressionName, type CompressionType } from '@samsa/records';
 import { startCluster, type TestCluster } from '@samsa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin } from '../admin/admin.js';
@@ -128,13 +128,7 @@ describe('Producer and Consumer', () => {
     await cluster.restart(victim);
   }, 180_000);
 
-  it.each([
-    ['none', CompressionType.NONE],
-    ['gzip', CompressionType.GZIP],
-    ['snappy', CompressionType.SNAPPY],
-    ['lz4', CompressionType.LZ4],
-    ['zstd', CompressionType.ZSTD],
-  ] as const)('%s-compressed batches round-trip through the storage node', async (codec, type) => {
+  it.each(Object.entries(COMPRESSION_CODECS) as Array<[CompressionName, CompressionType]>)('%s-compressed batches round-trip through the storage node', async (codec, type) => {
     const topic = uniqueName(`codec-${codec}`);
     await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
     const producer = new Producer<string, string>({ bootstrapServers, keySerializer: 'string', valueSerializer: 'string', compressionType: codec });

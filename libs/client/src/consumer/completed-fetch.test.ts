@@ -1,6 +1,6 @@
 import { hasErrorCode } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
-import { buildControlBatch, buildRecordBatch, CompressionType, ControlRecordType, TimestampType } from '@samsa/records';
+import { buildControlBatch, buildRecordBatch, COMPRESSION_CODECS, ControlRecordType, TimestampType } from '@samsa/records';
 import { describe, expect, it } from 'vitest';
 import { CompletedFetch, type CompletedFetchInput, type FetchedRecord } from './completed-fetch.js';
 
@@ -109,13 +109,7 @@ describe('CompletedFetch', () => {
     expect(fetch.nextOffset).toBe(6);
   });
 
-  it.each([
-    ['none', CompressionType.NONE],
-    ['gzip', CompressionType.GZIP],
-    ['snappy', CompressionType.SNAPPY],
-    ['lz4', CompressionType.LZ4],
-    ['zstd', CompressionType.ZSTD],
-  ])('decodes %s batches', (_name, compression) => {
+  it.each(Object.entries(COMPRESSION_CODECS))('decodes %s batches', (_name, compression) => {
     const many = Array.from({ length: 50 }, (_, i) => `value-${i}-${'x'.repeat(i)}`);
     const fetch = completed(batch(100, many, { compression }), { fetchOffset: 120 });
     expect(values(fetch)).toEqual(many.slice(20));

@@ -2,13 +2,13 @@
  * The idempotent producer's identity: a producer id and epoch from
  * `TransactionCoordinatorService.InitProducerId` (no transactional id), fetched once and again
  * whenever the producer must start its sequences over (UNKNOWN_PRODUCER_ID, or a batch that
- * expired after it got a sequence). Retries with backoff until it succeeds or the producer closes.
+ * expired after it got a sequence). Retries with the connection's backoff until it succeeds or the
+ * producer closes.
  */
-import { isRetriable, SamsaError, type Logger } from '@samsa/common';
+import { SamsaError, type Logger } from '@samsa/common';
 import { transaction } from '@samsa/proto';
 import type { Connection } from '../connection/connection.js';
 import { toSamsaError, unary } from '../connection/grpc-call.js';
-import { backoffMs } from '../connection/retry.js';
 import type { ProducerIdentity } from './accumulator.js';
 
 export class IdempotentIdentity {
@@ -54,20 +54,22 @@ export class IdempotentIdentity {
       });
   }
 
-  private async fetch(): Promise<ProducerIdentity> {
-    for (let attempt = 0; ; attempt++) {
-      try {
+  /** Asks a transaction coordinator until it answers (retriable errors back off) or the producer closes. */
+  private fetch(): Promise<ProducerIdentity> {
+    return this.connection.retry(
+      async () => {
         const client = await this.connection.transactionCoordinator();
         const response = await unary(client, client.initProducerId, transaction.InitProducerIdRequest.fromPartial({ transactionTimeoutMs: 0, producerId: -1, producerEpoch: -1 }), this.connection.config.requestTimeoutMs);
         if (response.errorCode !== 0) throw new SamsaError(response.errorCode, `InitProducerId failed: ${response.errorMessage}`);
         return { producerId: response.producerId, producerEpoch: response.producerEpoch };
-      } catch (caught) {
-        const error = toSamsaError(caught);
-        if (!isRetriable(error)) throw error;
-        this.logger.debug({ error: error.message, attempt }, 'InitProducerId failed, retrying');
-        this.connection.invalidate();
-        await this.connection.sleep(backoffMs(attempt, this.connection.config));
-      }
-    }
+      },
+      {
+        deadlineMs: Infinity,
+        onRetry: (error) => {
+          this.logger.debug({ error: error.message }, 'InitProducerId failed, retrying');
+          this.connection.invalidate();
+        },
+      },
+    );
   }
 }

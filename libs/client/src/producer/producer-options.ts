@@ -8,7 +8,7 @@
 import { SamsaError } from '@samsa/common';
 import { DefaultPartitioner, RoundRobinPartitioner, type Partitioner } from '@samsa/partitioners';
 import { ErrorCode } from '@samsa/proto';
-import { CompressionType } from '@samsa/records';
+import { COMPRESSION_CODECS, type CompressionName } from '@samsa/records';
 import { connectionOptionSpec, parseBootstrapServers, resolveOptions, type ConnectionOptions } from '../options.js';
 import { resolveSerde, serdes, type SerdeName, type Serializer, type Header } from '../serdes.js';
 import type { RecordMetadata } from './producer-batch.js';
@@ -40,7 +40,7 @@ export interface ProducerOptions<K = unknown, V = unknown> extends ConnectionOpt
   batchSize?: number;
   bufferMemory?: number;
   maxBlockMs?: number;
-  compressionType?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  compressionType?: CompressionName;
   retries?: number;
   deliveryTimeoutMs?: number;
   maxInFlightRequestsPerConnection?: number;
@@ -58,7 +58,7 @@ const spec = {
   batchSize: { kind: 'int', default: 16_384, min: 0, max: 2_147_483_647 },
   bufferMemory: { kind: 'int', default: 33_554_432, min: 1024, max: Number.MAX_SAFE_INTEGER },
   maxBlockMs: { kind: 'int', default: 60_000, min: 0, max: 2_147_483_647 },
-  compressionType: { kind: 'enum', default: 'none', values: ['none', 'gzip', 'snappy', 'lz4', 'zstd'] },
+  compressionType: { kind: 'enum', default: 'none', values: Object.keys(COMPRESSION_CODECS) },
   retries: { kind: 'int', default: 2_147_483_647, min: 0, max: 2_147_483_647 },
   deliveryTimeoutMs: { kind: 'int', default: 120_000, min: 1, max: 2_147_483_647 },
   maxInFlightRequestsPerConnection: { kind: 'int', default: 5, min: 1, max: 1000 },
@@ -72,7 +72,6 @@ const spec = {
   logger: { kind: 'any' },
 } as const;
 
-const COMPRESSION: Record<string, CompressionType> = { none: CompressionType.NONE, gzip: CompressionType.GZIP, snappy: CompressionType.SNAPPY, lz4: CompressionType.LZ4, zstd: CompressionType.ZSTD };
 
 export type ResolvedProducerOptions<K, V> = ReturnType<typeof resolveProducerOptions<K, V>>;
 
@@ -99,7 +98,7 @@ export function resolveProducerOptions<K, V>(input: ProducerOptions<K, V>) {
     bootstrapServers,
     acks: acks as number,
     idempotent: input.enableIdempotence ?? conflicts.length === 0,
-    compression: COMPRESSION[base.compressionType] as CompressionType,
+    compression: COMPRESSION_CODECS[base.compressionType as CompressionName],
     keySerializer: resolveSerde<K>(input.keySerializer, 'buffer') as Serializer<K>,
     valueSerializer: resolveSerde<V>(input.valueSerializer, 'buffer') as Serializer<V>,
     partitioner: (typeof partitioner === 'string' ? (partitioner === 'roundrobin' ? new RoundRobinPartitioner() : new DefaultPartitioner({ random: () => (Math.random() * 0x100000000) | 0, batchSizeBytes: Math.max(1, base.batchSize) })) : partitioner) as Partitioner,
