@@ -60,7 +60,7 @@ async function rawProduce(cluster: TestCluster, topic: string, recordBytes: numb
 type ProducerSettings = 'defaults' | 'acks1' | 'acks1-deep' | 'acks1-sendBatch';
 
 async function libraryProduce(bootstrap: string, topic: string, recordBytes: number, records: number, settings: ProducerSettings): Promise<Figure> {
-  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-sendBatch': { acks: 1 as const }, 'acks1-deep': { acks: 1 as const, maxInFlightRequestsPerConnection: 64, maxRequestSize: Number(process.env.MRS ?? 1048576), bufferMemory: Number(process.env.BUFMEM ?? 33554432) } }[settings];
+  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-sendBatch': { acks: 1 as const }, 'acks1-deep': { acks: 1 as const, maxInFlightRequestsPerConnection: 64 } }[settings];
   const producer = new Producer({ bootstrapServers: [bootstrap], ...tuning, lingerMs: 5, batchSize: BATCH_BYTES });
   const value = Buffer.alloc(recordBytes, 98);
   await producer.send({ topic, value });
