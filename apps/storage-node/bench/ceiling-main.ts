@@ -28,5 +28,6 @@ if (values.json) {
     `${label}  ${mbps.toFixed(1).padStart(7)} MB/s  (${(run.bytes / 1024 / 1024).toFixed(0)} MiB in ${run.elapsedMs.toFixed(0)} ms${run.capped ? ', time-capped' : ''})`;
   console.log(`grpc-js ${result.messageBytes}-byte messages, two processes on loopback`);
   console.log(line('client→server stream', result.clientToServerMBps, result.clientToServer));
+  console.log(line('client→server stream into disk', result.clientToDiskMBps, result.clientToDisk));
   console.log(line('server→client stream', result.serverToClientMBps, result.serverToClient));
 }

@@ -4,6 +4,10 @@
  * transport (HTTP/2 framing, flow control, copies), not protobuf.
  *
  * - `Upload` (client stream): counts the bytes it receives; replies with the count (8 bytes, BE).
+ * - `UploadToDisk` (client stream): as `Upload`, and appends every message to a file in the OS temp
+ *   dir (where the bench cluster keeps its logs) the way a partition log does: what arrived while a
+ *   write was running goes out as the next vectored write; the stream pauses while 8 MiB wait.
+ *   The file is removed before the reply.
  * - `Download` (server stream): the request is JSON `{ messageBytes, totalBytes, durationCapMs }`;
  *   it writes `messageBytes`-sized messages, honouring backpressure, until `totalBytes` are sent,
  *   the cap passes or the client cancels.
@@ -12,6 +16,9 @@
  * outlives the parent.
  */
 import { once } from 'node:events';
+import { open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 
 const identity = (buffer) => buffer;
@@ -24,7 +31,13 @@ const method = (name, requestStream, responseStream) => ({
   responseSerialize: identity,
   responseDeserialize: identity,
 });
-const service = { Upload: method('Upload', true, false), Download: method('Download', false, true) };
+const service = { Upload: method('Upload', true, false), UploadToDisk: method('UploadToDisk', true, false), Download: method('Download', false, true) };
+const countReply = (bytes) => {
+  const reply = Buffer.alloc(8);
+  reply.writeBigUInt64BE(BigInt(bytes));
+  return reply;
+};
+let uploads = 0;
 
 const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
 server.addService(service, {
@@ -32,10 +45,42 @@ server.addService(service, {
     let bytes = 0;
     call.on('data', (message) => (bytes += message.length));
     call.on('error', () => undefined);
-    call.on('end', () => {
-      const reply = Buffer.alloc(8);
-      reply.writeBigUInt64BE(BigInt(bytes));
-      callback(null, reply);
+    call.on('end', () => callback(null, countReply(bytes)));
+  },
+  async UploadToDisk(call, callback) {
+    const path = join(tmpdir(), `samsa-ceiling-${process.pid}-${uploads++}.log`);
+    const file = await open(path, 'w');
+    let bytes = 0;
+    let pending = [];
+    let pendingBytes = 0;
+    let writing = null;
+    const writeLoop = async () => {
+      while (pending.length > 0) {
+        const chunks = pending;
+        pending = [];
+        pendingBytes = 0;
+        call.resume();
+        await file.writev(chunks);
+      }
+      writing = null;
+    };
+    call.on('data', (message) => {
+      bytes += message.length;
+      pending.push(message);
+      pendingBytes += message.length;
+      if (pendingBytes >= 8 * 1024 * 1024) call.pause();
+      writing ??= writeLoop();
+    });
+    call.on('error', () => undefined);
+    call.on('end', async () => {
+      try {
+        await writing;
+        await file.close();
+        await rm(path, { force: true });
+        callback(null, countReply(bytes));
+      } catch (error) {
+        callback(error);
+      }
     });
   },
   async Download(call) {

@@ -7,6 +7,9 @@
  * after the other on one channel, each after a short warm-up (JIT, TCP and HTTP/2 windows):
  * - client→server: one client stream of `messageBytes` messages; timed from the first write until
  *   the server's reply, which carries the byte count the server actually received.
+ * - client→server into disk: as client→server, and the server appends every message to a file in
+ *   the OS temp dir as a partition log would (vectored writes of what queued up meanwhile): the
+ *   ceiling of any produce path on this machine, transport and disk together, with no Samsa code.
  * - server→client: one server stream of `messageBytes` messages; timed from the call until the
  *   last message arrives.
  * Writers honour backpressure (`write() === false` → wait for `drain`), as a real producer would.
@@ -40,27 +43,35 @@ export interface DirectionResult {
 
 export interface GrpcCeilings {
   clientToServerMBps: number;
+  clientToDiskMBps: number;
   serverToClientMBps: number;
   messageBytes: number;
   clientToServer: DirectionResult;
+  clientToDisk: DirectionResult;
   serverToClient: DirectionResult;
 }
 
 const UPLOAD = '/samsa.bench.v1.CeilingService/Upload';
+const UPLOAD_TO_DISK = '/samsa.bench.v1.CeilingService/UploadToDisk';
 const DOWNLOAD = '/samsa.bench.v1.CeilingService/Download';
 const MiB = 1024 * 1024;
 const identity = (buffer: Buffer) => buffer;
 const serverEntry = fileURLToPath(new URL('./grpc-ceiling-server.mjs', import.meta.url));
 
-export async function measureGrpcCeilings(options: GrpcCeilingOptions = {}): Promise<GrpcCeilings> {
-  const messageBytes = options.messageBytes ?? 64 * 1024;
-  const totalBytes = options.totalBytes ?? 512 * MiB;
-  const durationCapMs = options.durationCapMs ?? 30_000;
-  const warmupBytes = options.warmupBytes ?? Math.min(32 * MiB, Math.floor(totalBytes / 8));
-  if (!(messageBytes > 0 && totalBytes >= messageBytes && durationCapMs > 0)) {
-    throw new RangeError(`need messageBytes > 0, totalBytes ≥ messageBytes, durationCapMs > 0 (got ${messageBytes}, ${totalBytes}, ${durationCapMs})`);
-  }
+/** A running ceiling server and a client channel to it; each method measures one direction. */
+export interface CeilingProbe {
+  clientToServer(totalBytes: number): Promise<DirectionResult>;
+  clientToDisk(totalBytes: number): Promise<DirectionResult>;
+  serverToClient(totalBytes: number): Promise<DirectionResult>;
+  close(): Promise<void>;
+}
 
+/** Starts the ceiling server process and warms the channel up (`warmupBytes` each way). */
+export async function startCeilingProbe(options: { messageBytes?: number; durationCapMs?: number; warmupBytes?: number } = {}): Promise<CeilingProbe> {
+  const messageBytes = options.messageBytes ?? 64 * 1024;
+  const durationCapMs = options.durationCapMs ?? 30_000;
+  const warmupBytes = options.warmupBytes ?? 32 * MiB;
+  if (!(messageBytes > 0 && durationCapMs > 0)) throw new RangeError(`need messageBytes > 0 and durationCapMs > 0 (got ${messageBytes}, ${durationCapMs})`);
   const server = await startServer();
   // The same transport settings as Samsa's clients and servers (service-kit's tuneTransport), so
   // the ceiling is the transport's, not its defaults'.
@@ -69,34 +80,58 @@ export async function measureGrpcCeilings(options: GrpcCeilingOptions = {}): Pro
     'grpc.max_send_message_length': -1,
     'grpc-node.flow_control_window': 8 * 1024 * 1024,
   });
+  const close = async () => {
+    client.close();
+    await server.stop();
+  };
   try {
     if (warmupBytes >= messageBytes) {
-      await upload(client, messageBytes, warmupBytes, durationCapMs);
+      await upload(client, UPLOAD, messageBytes, warmupBytes, durationCapMs);
       await download(client, messageBytes, warmupBytes, durationCapMs);
     }
-    const clientToServer = await upload(client, messageBytes, totalBytes, durationCapMs);
-    const serverToClient = await download(client, messageBytes, totalBytes, durationCapMs);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    clientToServer: (totalBytes) => upload(client, UPLOAD, messageBytes, totalBytes, durationCapMs),
+    clientToDisk: (totalBytes) => upload(client, UPLOAD_TO_DISK, messageBytes, totalBytes, durationCapMs),
+    serverToClient: (totalBytes) => download(client, messageBytes, totalBytes, durationCapMs),
+    close,
+  };
+}
+
+export async function measureGrpcCeilings(options: GrpcCeilingOptions = {}): Promise<GrpcCeilings> {
+  const messageBytes = options.messageBytes ?? 64 * 1024;
+  const totalBytes = options.totalBytes ?? 512 * MiB;
+  if (!(totalBytes >= messageBytes)) throw new RangeError(`need totalBytes ≥ messageBytes (got ${totalBytes}, ${messageBytes})`);
+  const probe = await startCeilingProbe({ ...options, warmupBytes: options.warmupBytes ?? Math.min(32 * MiB, Math.floor(totalBytes / 8)) });
+  try {
+    const clientToServer = await probe.clientToServer(totalBytes);
+    const clientToDisk = await probe.clientToDisk(totalBytes);
+    const serverToClient = await probe.serverToClient(totalBytes);
     return {
       clientToServerMBps: megabytesPerSecond(clientToServer),
+      clientToDiskMBps: megabytesPerSecond(clientToDisk),
       serverToClientMBps: megabytesPerSecond(serverToClient),
       messageBytes,
       clientToServer,
+      clientToDisk,
       serverToClient,
     };
   } finally {
-    client.close();
-    await server.stop();
+    await probe.close();
   }
 }
 
-async function upload(client: grpc.Client, messageBytes: number, totalBytes: number, durationCapMs: number): Promise<DirectionResult> {
+async function upload(client: grpc.Client, path: string, messageBytes: number, totalBytes: number, durationCapMs: number): Promise<DirectionResult> {
   const message = Buffer.alloc(messageBytes, 0xa5);
   let settle!: (error: grpc.ServiceError | null, reply?: Buffer) => void;
   const replied = new Promise<Buffer>((resolve, reject) => {
     settle = (error, reply) => (error || !reply ? reject(error ?? new Error('Upload returned no reply')) : resolve(reply));
   });
   replied.catch(() => undefined); // awaited below; an early failure must not count as unhandled
-  const call = client.makeClientStreamRequest<Buffer, Buffer>(UPLOAD, identity, identity, (error, reply) => settle(error, reply));
+  const call = client.makeClientStreamRequest<Buffer, Buffer>(path, identity, identity, (error, reply) => settle(error, reply));
   const started = performance.now();
   const deadline = started + durationCapMs;
   let capped = false;
@@ -130,7 +165,7 @@ async function download(client: grpc.Client, messageBytes: number, totalBytes: n
   return { bytes, elapsedMs: lastMessageAt - started, capped: bytes < totalBytes };
 }
 
-function megabytesPerSecond({ bytes, elapsedMs }: DirectionResult): number {
+export function megabytesPerSecond({ bytes, elapsedMs }: DirectionResult): number {
   return elapsedMs > 0 ? bytes / 1e6 / (elapsedMs / 1000) : 0;
 }
 

@@ -31,17 +31,45 @@ export async function createBenchTopic(cluster: TestCluster, name: string, optio
   }
 }
 
+/**
+ * Deletes a topic through the controller and waits until no node serves it any more (its log
+ * directories are removed with it), so the next measurement starts from the same page-cache state.
+ */
+export async function deleteBenchTopic(cluster: TestCluster, name: string): Promise<void> {
+  const admin = new controller.ControllerServiceClient(cluster.controllerAddress, grpc.credentials.createInsecure());
+  try {
+    const response = await new Promise<controller.DeleteTopicsResponse>((resolve, reject) =>
+      admin.deleteTopics(controller.DeleteTopicsRequest.fromPartial({ topics: [{ name }] }), (error, r) => (error ? reject(error) : resolve(r))),
+    );
+    const code = response.topics[0]?.errorCode;
+    if (code !== 0) throw new Error(`could not delete ${name}: error ${code}`);
+  } finally {
+    admin.close();
+  }
+  for (let attempt = 0; attempt < 400; attempt++) {
+    if ((await servingNode(cluster, name, 0)) === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${name} is still served after deletion`);
+}
+
+async function servingNode(cluster: TestCluster, topic: string, partition: number): Promise<number | undefined> {
+  for (const nodeId of cluster.nodes.keys()) {
+    const client = benchStorageClient(cluster.node(nodeId).address);
+    const answer = await new Promise<storage.ListOffsetsResponse | undefined>((resolve) =>
+      client.listOffsets(storage.ListOffsetsRequest.fromPartial({ topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, timestampMs: -1 }] }] }), (error, r) => resolve(error ? undefined : r)),
+    );
+    client.close();
+    if (answer?.topics[0]?.partitions[0]?.errorCode === 0) return nodeId;
+  }
+  return undefined;
+}
+
 /** The node leading partition `partition` of `topic` (asks each node with ListOffsets). */
 export async function benchLeaderOf(cluster: TestCluster, topic: string, partition = 0): Promise<number> {
   for (let attempt = 0; attempt < 400; attempt++) {
-    for (const nodeId of cluster.nodes.keys()) {
-      const client = benchStorageClient(cluster.node(nodeId).address);
-      const answer = await new Promise<storage.ListOffsetsResponse | undefined>((resolve) =>
-        client.listOffsets(storage.ListOffsetsRequest.fromPartial({ topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, timestampMs: -1 }] }] }), (error, r) => resolve(error ? undefined : r)),
-      );
-      client.close();
-      if (answer?.topics[0]?.partitions[0]?.errorCode === 0) return nodeId;
-    }
+    const nodeId = await servingNode(cluster, topic, partition);
+    if (nodeId !== undefined) return nodeId;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no leader for ${topic}-${partition}`);

@@ -17,5 +17,5 @@ export {
   type MemberState,
   type RestartOptions,
 } from './cluster-harness.js';
-export { benchStorageClient, createBenchTopic, benchLeaderOf, rawProduceStream, rawFetchStream, type RawProduceOptions } from './bench-drivers.js';
+export { benchStorageClient, createBenchTopic, deleteBenchTopic, benchLeaderOf, rawProduceStream, rawFetchStream, type RawProduceOptions } from './bench-drivers.js';
 export { call } from './unary-call.js';
