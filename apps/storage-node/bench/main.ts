@@ -1,14 +1,19 @@
 /**
- * Storage-node benchmark (issue #6). In one run it measures this machine's raw grpc-js ceilings
- * (client→server and server→client streams of 64 KiB messages between two processes) and its
- * disk append ceiling, then Samsa on real processes (controller + storage nodes from the cluster
- * harness), 1 KiB records in 16 KiB batches, best of BENCH_ROUNDS (3) rounds:
+ * Storage-node benchmark (issue #6). In one run it measures this machine's own ceilings and Samsa
+ * on real processes (controller + storage nodes from the cluster harness), 1 KiB records in 16 KiB
+ * batches, best of BENCH_ROUNDS (3) rounds:
+ *   - ceilings (grpc-ceiling.ts, a separate server process): grpc-js client→server and
+ *     server→client streams of 64 KiB messages, and client→server into disk (the server appends
+ *     what it receives to a file the way a partition log does: transport plus disk, no Samsa code);
+ *     plus a plain disk append ceiling (disk-ceiling.ts);
  *   - produce, acks=1, one producer over ProduceStream (256 KiB requests of sixteen 16 KiB batches,
- *     64 in flight), RF 1 → MB/s and ratio to client→server and to the disk;
- *   - consume over FetchStream (1 MiB per push) from the start of a 1 GiB log, RF 1 → MB/s and
- *     ratio to server→client;
+ *     64 in flight), RF 1 → MB/s and ratio to client→server and to client→server into disk;
+ *   - consume over FetchStream (1 MiB per push) from the start of the 1 GiB log just written,
+ *     RF 1 → MB/s and ratio to server→client;
  *   - produce, acks=all, RF 3 on 3 local nodes → MB/s and ratio to RF 1;
  *   - produce latency at a fixed 2,000 records/s, one record per request (linger 0): p50, p99.
+ * Each round measures the ceilings next to Samsa's figures and ends by freeing what it wrote, and
+ * every round's paired ratios are printed, because this machine's speed drifts within a run.
  * Loops are bounded by bytes and records. Build first (npm run build); run: npm run bench.
  */
 import type { storage } from '@samsa/proto';
