@@ -14,14 +14,12 @@
  * `delete`/`close` wait for reads in flight.
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import { LOG_OVERHEAD, RecordBatchView } from '@samsa/records';
+import { RecordBatchView } from '@samsa/records';
 import { OFFSET_ENTRY, SparseIndex, TIME_ENTRY } from './sparse-index.js';
-import { readAt, scanBatches, type ScanResult } from './segment-scanner.js';
+import { HEADER_PEEK, readBatches, walkHeaders, type SegmentRead } from './segment-read-path.js';
+import { scanBatches, type ScanResult } from './segment-scanner.js';
 import { segmentPaths } from './segment-files.js';
 import { TransactionIndex } from './txn-index.js';
-
-/** How many header bytes a read needs to see a batch's length and last offset delta. */
-const HEADER_PEEK = 27;
 
 export interface SegmentOptions {
   indexIntervalBytes: number;
@@ -34,14 +32,6 @@ export interface AppendInfo {
   largestOffset: number;
   maxTimestamp: number;
   offsetOfMaxTimestamp: number;
-}
-
-export interface SegmentRead {
-  bytes: Buffer;
-  /** Base offset of the first batch returned (may be below the fetch offset). */
-  firstOffset: number;
-  /** Offset after the last batch returned. */
-  nextOffset: number;
 }
 
 export class LogSegment {
@@ -250,49 +240,8 @@ export class LogSegment {
   async read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean, scratch?: Buffer): Promise<SegmentRead | undefined> {
     this.readsInFlight++;
     try {
-      const end = this.size;
-      const entry = this.offsetIndex.floor(fetchOffset - this.baseOffset);
-      let windowStart = entry?.value ?? 0;
-      let window: Buffer = Buffer.alloc(0);
-      let at = 0;
-      // Find the batch holding fetchOffset, reading a window that usually also covers the answer.
-      for (;;) {
-        if (windowStart + at >= end) return undefined;
-        if (at + HEADER_PEEK > window.length) {
-          windowStart += at;
-          at = 0;
-          window = await readAt(this.handle, windowStart, Math.min(end - windowStart, this.readWindowBytes(maxBytes)), scratch);
-          if (window.length < HEADER_PEEK) return undefined;
-        }
-        const view = new RecordBatchView(window, at);
-        if (view.lastOffset >= fetchOffset) break;
-        at += view.sizeInBytes;
-      }
-      const first = new RecordBatchView(window, at);
-      if (first.lastOffset >= maxOffset) return undefined;
-      // Collect whole batches: headers are read from the window, re-reading when a batch overruns it.
-      let total = 0;
-      let nextOffset = first.baseOffset;
-      let cursor = at;
-      for (;;) {
-        if (windowStart + cursor >= end) break;
-        if (cursor + HEADER_PEEK > window.length) {
-          const more = await readAt(this.handle, windowStart + window.length, Math.min(end - windowStart - window.length, Math.max(maxBytes - total, HEADER_PEEK)));
-          window = Buffer.concat([window, more]);
-          if (cursor + HEADER_PEEK > window.length) break;
-        }
-        const view = new RecordBatchView(window, cursor);
-        const size = view.sizeInBytes;
-        if (view.lastOffset >= maxOffset) break;
-        if (total + size > maxBytes && !(minOneBatch && total === 0)) break;
-        if (windowStart + cursor + size > end) break;
-        total += size;
-        nextOffset = view.nextOffset;
-        cursor += size;
-      }
-      if (total === 0) return undefined;
-      const bytes = at + total <= window.length ? window.subarray(at, at + total) : await readAt(this.handle, windowStart + at, total);
-      return { bytes, firstOffset: first.baseOffset, nextOffset };
+      const indexPosition = this.offsetIndex.floor(fetchOffset - this.baseOffset)?.value ?? 0;
+      return await readBatches(this.handle, { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes: this.readWindowBytes(maxBytes), ...(scratch ? { scratch } : {}) });
     } finally {
       this.readsInFlight--;
       if (this.readsInFlight === 0) this.readsDrained?.();
@@ -318,28 +267,8 @@ export class LogSegment {
   }
 
   /** Reads whole batches from `position` to the end in chunks and visits each (no validation). */
-  async walkHeaders(position: number, visit: (view: RecordBatchView, position: number) => boolean | void): Promise<void> {
-    let chunkStart = position;
-    let chunk: Buffer = Buffer.alloc(0);
-    let at = position;
-    // Start small (opening reads only a few headers) and grow for long walks.
-    let chunkBytes = 64 * 1024;
-    while (at + LOG_OVERHEAD <= this.size) {
-      let offsetInChunk = at - chunkStart;
-      if (offsetInChunk + HEADER_PEEK > chunk.length || offsetInChunk + new RecordBatchView(chunk, offsetInChunk).sizeInBytes > chunk.length) {
-        chunkStart = at;
-        chunk = await readAt(this.handle, at, Math.min(this.size - at, chunkBytes));
-        chunkBytes = Math.min(chunkBytes * 4, 1 << 20);
-        offsetInChunk = 0;
-        if (chunk.length < HEADER_PEEK) return;
-        const needed = new RecordBatchView(chunk, 0).sizeInBytes;
-        if (needed > chunk.length) chunk = await readAt(this.handle, at, Math.min(this.size - at, needed));
-        if (needed > chunk.length) return;
-      }
-      const view = new RecordBatchView(chunk, offsetInChunk);
-      if (visit(view, at) === false) return;
-      at += view.sizeInBytes;
-    }
+  walkHeaders(position: number, visit: (view: RecordBatchView, position: number) => boolean | void): Promise<void> {
+    return walkHeaders(this.handle, position, this.size, visit);
   }
 
   /**

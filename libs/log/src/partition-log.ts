@@ -12,7 +12,8 @@ import { rm } from 'node:fs/promises';
 import { ErrorCode } from '@samsa/proto';
 import { SamsaError, silentLogger, systemClock, type Clock, type Logger, type TimerHandle, SerialQueue } from '@samsa/common';
 import type { RecordBatchView } from '@samsa/records';
-import { epochStarts, prepareAppend, validateBatches, type PreparedAppend } from './append-preparation.js';
+import { epochStarts, prepareAppend, validateBatches, type Preparation } from './append-preparation.js';
+import { GroupAppendQueue, type GroupMember, type GroupWriter, type QueuedAppend } from './group-append-queue.js';
 import { writeCheckpoint, writeFileAtomically } from './checkpoint-file.js';
 import type { EpochEntry } from './leader-epoch-cache.js';
 import { LeaderEpochCache } from './leader-epoch-cache.js';
@@ -34,27 +35,10 @@ export interface PartitionLogOptions {
   logger?: Logger;
 }
 
-/** Largest group of queued appends written with one vectored write. */
-const GROUP_APPEND_BYTES = 4 * 1024 * 1024;
-
-interface Appended {
-  result: AppendResult;
-  flushTo: number | undefined;
-}
-
-interface QueuedAppend {
-  batches: Buffer;
-  views: RecordBatchView[];
-  options: AppendOptions;
-  resolve(appended: Appended): void;
-  reject(error: unknown): void;
-}
-
 export class PartitionLog implements LogStore {
   readonly config: LogConfig;
   private readonly writes = new SerialQueue();
-  private readonly queued: QueuedAppend[] = [];
-  private draining = false;
+  private readonly appends: GroupAppendQueue;
   private unflushedMessages = 0;
   private flushing: Promise<void> | undefined;
   private flushTimer: TimerHandle | undefined;
@@ -75,6 +59,8 @@ export class PartitionLog implements LogStore {
     readonly producers: ProducerStateManager,
   ) {
     this.config = config;
+    const writer: GroupWriter = { logEndOffset: () => this.logEndOffset, prepare: (pending, next) => this.prepare(pending, next), writeGroup: (group, bytes) => this.writeGroup(group, bytes) };
+    this.appends = new GroupAppendQueue(this.writes, writer, logger);
   }
 
   /** Opens (recovering if needed) or creates the log in `dir`. */
@@ -113,68 +99,28 @@ export class PartitionLog implements LogStore {
     return this.segments.reduce((total, segment) => total + segment.size, 0);
   }
 
-  // ---------------------------------------------------------------- append
+  // ---------------------------------------------------------------- append (group-append-queue.ts)
 
-  /**
-   * Appends arriving while a write is in progress wait in a queue and go out together as one
-   * vectored write (group append), in arrival order: a busy producer stream pays one system call
-   * for many batches. Each append is still checked and answered on its own.
-   */
+  /** Appends validated batches; appends arriving during a write go out with the next one (group append). */
   async append(batches: Buffer, options: AppendOptions): Promise<AppendResult> {
     this.ensureOpen();
     const views = validateBatches(batches, options, this.config);
-    const { result, flushTo } = await new Promise<Appended>((resolve, reject) => {
-      this.queued.push({ batches, views, options, resolve, reject });
-      this.scheduleDrain();
-    });
+    const { result, flushTo } = await this.appends.enqueue(batches, views, options);
     // Outside the writer lock, so appends arriving meanwhile share the next fsync.
     if (flushTo !== undefined) await this.flushTo(flushTo);
     return result;
   }
 
-  private scheduleDrain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    void this.writes
-      .run(() => this.drainQueue())
-      .catch((error: unknown) => this.logger.error({ err: error }, 'append failed'))
-      .finally(() => {
-        this.draining = false;
-        if (this.queued.length > 0) this.scheduleDrain();
-      });
+  /** Prepares one queued append at `nextOffset` (for the group-append queue). */
+  private prepare(pending: QueuedAppend, nextOffset: number): Preparation {
+    this.ensureOpen();
+    return prepareAppend(pending.views, pending.options, { config: this.config, nowMs: this.clock.nowMs(), logEndOffset: nextOffset, logStartOffset: this.start, producers: this.producers });
   }
 
-  /** Writes every queued append, in groups of at most GROUP_APPEND_BYTES. Runs as the single writer. */
-  private async drainQueue(): Promise<void> {
-    while (this.queued.length > 0) {
-      const group: Array<{ pending: QueuedAppend; prepared: PreparedAppend }> = [];
-      let bytes = 0;
-      let next = this.logEndOffset;
-      while (this.queued.length > 0 && (group.length === 0 || bytes + (this.queued[0] as QueuedAppend).batches.length <= GROUP_APPEND_BYTES)) {
-        const pending = this.queued.shift() as QueuedAppend;
-        try {
-          this.ensureOpen();
-          const prepared = prepareAppend(pending.views, pending.options, { config: this.config, nowMs: this.clock.nowMs(), logEndOffset: next, logStartOffset: this.start, producers: this.producers });
-          if (prepared.kind === 'duplicate') {
-            pending.resolve({ result: prepared.result, flushTo: undefined });
-            continue;
-          }
-          // Visible to the next append of the group; a failed write below fails the log for good.
-          prepared.stage.commit();
-          group.push({ pending, prepared });
-          bytes += pending.batches.length;
-          next = prepared.lastOffset + 1;
-        } catch (error) {
-          pending.reject(error);
-        }
-      }
-      if (group.length > 0) await this.writeGroup(group, bytes);
-    }
-  }
-
-  private async writeGroup(group: Array<{ pending: QueuedAppend; prepared: PreparedAppend }>, bytes: number): Promise<void> {
-    const first = group[0] as { pending: QueuedAppend; prepared: PreparedAppend };
-    const last = group.at(-1) as { pending: QueuedAppend; prepared: PreparedAppend };
+  /** Writes a prepared group with one vectored write and answers its members (for the group-append queue). */
+  private async writeGroup(group: GroupMember[], bytes: number): Promise<void> {
+    const first = group[0] as GroupMember;
+    const last = group.at(-1) as GroupMember;
     let maxTimestamp = -1;
     let offsetOfMaxTimestamp = -1;
     for (const { prepared } of group) {
@@ -197,7 +143,7 @@ export class PartitionLog implements LogStore {
       this.closed = true;
       const failure = new SamsaError(ErrorCode.KAFKA_STORAGE_ERROR, `writing to ${this.dir} failed: ${(error as Error).message}`, { cause: error });
       for (const { pending } of group) pending.reject(failure);
-      for (const pending of this.queued.splice(0)) pending.reject(failure);
+      this.appends.failQueued(failure);
       throw error;
     }
     for (const { pending, prepared } of group) {
