@@ -32,8 +32,9 @@ export async function createBenchTopic(cluster: TestCluster, name: string, optio
 }
 
 /**
- * Deletes a topic through the controller and waits until no node serves it any more (its log
- * directories are removed with it), so the next measurement starts from the same page-cache state.
+ * Deletes a topic through the controller and waits until no node serves it any more (a node
+ * removes a replica's log directory when it drops the replica), so the next measurement starts
+ * from a comparable page-cache state.
  */
 export async function deleteBenchTopic(cluster: TestCluster, name: string): Promise<void> {
   const admin = new controller.ControllerServiceClient(cluster.controllerAddress, grpc.credentials.createInsecure());
