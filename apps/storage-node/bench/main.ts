@@ -107,14 +107,14 @@ async function rf3Only(): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=consume fills a 512 MiB log, then measures only the FetchStream read (for profiling the fetch path). */
+/** BENCH_ONLY=consume fills a 512 MiB log, then measures only FetchStream reads of it, BENCH_ROUNDS times (for profiling the fetch path). */
 async function consumeOnly(): Promise<void> {
   const single = await startCluster({ nodes: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
   try {
     await createTopic(single, 'bench-rf1', 1);
     const c = client(single, await leaderOf(single, 'bench-rf1'));
     await produceStream(c, 'bench-rf1', GiB / 2, 1);
-    console.log(`consume FetchStream: ${(await consumeStream(c, 'bench-rf1', GiB / 2)).toFixed(1)} MB/s`);
+    for (let round = 1; round <= ROUNDS; round++) console.log(`consume FetchStream: ${(await consumeStream(c, 'bench-rf1', GiB / 2)).toFixed(1)} MB/s`);
     if (process.env.BENCH_LINGER_MS) await new Promise((resolve) => setTimeout(resolve, Number(process.env.BENCH_LINGER_MS)));
     c.close();
   } finally {

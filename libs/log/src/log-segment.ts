@@ -16,7 +16,7 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
 import { RecordBatchView } from '@samsa/records';
 import { OFFSET_ENTRY, SparseIndex, TIME_ENTRY } from './sparse-index.js';
-import { HEADER_PEEK, readBatches, walkHeaders, type SegmentRead } from './segment-read-path.js';
+import { HEADER_PEEK, ReadResumes, readBatches, walkHeaders, type SegmentRead } from './segment-read-path.js';
 import { scanBatches, type ScanResult } from './segment-scanner.js';
 import { segmentPaths } from './segment-files.js';
 import { TransactionIndex } from './txn-index.js';
@@ -47,6 +47,7 @@ export class LogSegment {
   /** Largest append seen (bytes): a read's window covers the skip from an index entry to its target. */
   private largestAppendBytes = 0;
   private readsInFlight = 0;
+  private readonly resumes = new ReadResumes();
   private readsDrained: (() => void) | undefined;
 
   private constructor(
@@ -142,6 +143,7 @@ export class LogSegment {
    * torn or corrupt batch, truncating the file there. `onBatch` sees each valid batch in order.
    */
   async rebuildIndexes(onBatch: (view: RecordBatchView) => void): Promise<ScanResult & { truncatedBytes: number }> {
+    this.resumes.clear();
     this.offsetIndex.reset();
     this.timeIndex.reset();
     this.txnIndex.reset();
@@ -240,8 +242,14 @@ export class LogSegment {
   async read(fetchOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean, scratch?: Buffer): Promise<SegmentRead | undefined> {
     this.readsInFlight++;
     try {
-      const indexPosition = this.offsetIndex.floor(fetchOffset - this.baseOffset)?.value ?? 0;
-      return await readBatches(this.handle, { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes: this.readWindowBytes(maxBytes), ...(scratch ? { scratch } : {}) });
+      const resume = this.resumes.get(fetchOffset);
+      const token = this.resumes.begin();
+      const indexPosition = resume ?? this.offsetIndex.floor(fetchOffset - this.baseOffset)?.value ?? 0;
+      const windowBytes = resume === undefined ? this.readWindowBytes(maxBytes) : maxBytes + HEADER_PEEK;
+      const found = await readBatches(this.handle, { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes, ...(scratch ? { scratch } : {}) });
+      if (!found) return undefined;
+      this.resumes.remember(token, found.nextOffset, found.endPosition);
+      return { bytes: found.bytes, firstOffset: found.firstOffset, nextOffset: found.nextOffset };
     } finally {
       this.readsInFlight--;
       if (this.readsInFlight === 0) this.readsDrained?.();
@@ -308,6 +316,7 @@ export class LogSegment {
     const removed = this.size - cut;
     await this.handle.truncate(cut);
     this.size = cut;
+    this.resumes.clear();
     this.offsetIndex.truncateFrom(offset - this.baseOffset);
     this.offsetIndex.truncateFrom(cut, true);
     this.timeIndex.truncateFrom(offset - this.baseOffset, true);

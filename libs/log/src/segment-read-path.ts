@@ -19,6 +19,40 @@ export interface SegmentRead {
   nextOffset: number;
 }
 
+const RESUMES_KEPT = 32;
+
+/**
+ * Where recent reads of a segment ended, by the offset after them. A consumer or follower reading
+ * on from there starts at that exact position with a window of just what it asked for, instead of
+ * at the index entry below with room for the skip. `clear` (truncation, rebuilt indexes) also
+ * voids what reads already in flight would remember.
+ */
+export class ReadResumes {
+  private readonly positions = new Map<number, number>();
+  private generation = 0;
+
+  get(offset: number): number | undefined {
+    return this.positions.get(offset);
+  }
+
+  /** A token for `remember`: stale once the segment changes under the read. */
+  begin(): number {
+    return this.generation;
+  }
+
+  remember(token: number, offset: number, position: number): void {
+    if (token !== this.generation) return;
+    this.positions.delete(offset);
+    this.positions.set(offset, position);
+    if (this.positions.size > RESUMES_KEPT) this.positions.delete(this.positions.keys().next().value as number);
+  }
+
+  clear(): void {
+    this.generation++;
+    this.positions.clear();
+  }
+}
+
 /** Reads whole batches from `position` up to `size` in growing chunks and visits each (no validation); `visit` returns false to stop. */
 export async function walkHeaders(handle: FileHandle, position: number, size: number, visit: (view: RecordBatchView, position: number) => boolean | void): Promise<void> {
   let chunkStart = position;
@@ -50,7 +84,7 @@ export interface FetchRead {
   /** Batches holding this offset or later are left out. */
   maxOffset: number;
   minOneBatch: boolean;
-  /** Where to start looking: the offset index's entry at or below the fetch offset. */
+  /** Where to start looking: the offset index's entry at or below the fetch offset, or where a read ended at it. */
   indexPosition: number;
   /** The segment's size when the read began (bytes past it may be half written). */
   end: number;
@@ -63,7 +97,7 @@ export interface FetchRead {
  * Whole batches starting with the one holding `fetchOffset`, ending before `maxOffset` and within
  * `maxBytes` — with `minOneBatch`, the first batch even when larger. Undefined when none qualifies.
  */
-export async function readBatches(handle: FileHandle, request: FetchRead): Promise<SegmentRead | undefined> {
+export async function readBatches(handle: FileHandle, request: FetchRead): Promise<(SegmentRead & { endPosition: number }) | undefined> {
   const { fetchOffset, maxBytes, maxOffset, minOneBatch, end, scratch } = request;
   let windowStart = request.indexPosition;
   let window: Buffer = Buffer.alloc(0);
@@ -105,5 +139,5 @@ export async function readBatches(handle: FileHandle, request: FetchRead): Promi
   }
   if (total === 0) return undefined;
   const bytes = at + total <= window.length ? window.subarray(at, at + total) : await readAt(handle, windowStart + at, total);
-  return { bytes, firstOffset: first.baseOffset, nextOffset };
+  return { bytes, firstOffset: first.baseOffset, nextOffset, endPosition: windowStart + cursor };
 }

@@ -103,8 +103,11 @@ export function decodeFetchResponse(buffer: Buffer): storage.FetchResponse {
   return message;
 }
 
-/** FetchResponse and FetchStreamResponse, copying each partition's records once. */
-export function encodeFetchResponse(message: storage.FetchResponse): Buffer {
+/**
+ * FetchResponse and FetchStreamResponse, copying each partition's records once — into memory from
+ * `allocate` (at least the size asked for) when given, so a server can reuse its response buffers.
+ */
+export function encodeFetchResponse(message: storage.FetchResponse, allocate?: (size: number) => Buffer): Buffer {
   const out: Buffer[] = [];
   for (const topic of message.topics) {
     const topicPieces: Buffer[] = [Buffer.from(storage.FetchTopicData.encode({ topic: topic.topic, partitions: [] }).finish())];
@@ -116,7 +119,15 @@ export function encodeFetchResponse(message: storage.FetchResponse): Buffer {
     }
     lengthDelimited(10, topicPieces, out);
   }
-  return Buffer.concat(out);
+  if (!allocate) return Buffer.concat(out);
+  const total = out.reduce((sum, piece) => sum + piece.length, 0);
+  return joinInto(out, allocate(total).subarray(0, total));
+}
+
+function joinInto(pieces: readonly Buffer[], target: Buffer): Buffer {
+  let at = 0;
+  for (const piece of pieces) at += piece.copy(target, at);
+  return target;
 }
 
 // ---- Produce requests (client encodes, server decodes) --------------------------------------
@@ -216,20 +227,24 @@ export function encodeProduceStreamRequest(message: Omit<storage.ProduceStreamRe
 
 const base = storage.StorageServiceService;
 
-/** The StorageService definition for servers: zero-copy produce decoding, single-copy fetch encoding. */
+/** A message that may also be written already encoded (a Buffer), e.g. to copy its records out at once. */
+const passEncoded =
+  <M>(encode: (message: M) => Buffer) =>
+  (message: M | Buffer): Buffer =>
+    Buffer.isBuffer(message) ? message : encode(message);
+
+/**
+ * The StorageService definition for servers: zero-copy produce decoding, single-copy fetch
+ * encoding. FetchStream also takes responses already encoded (a Buffer), so a server can encode
+ * into memory it reuses once grpc-js has taken the message.
+ */
 export const StorageServiceFastDefinition = {
   ...base,
   produce: { ...base.produce, requestDeserialize: decodeProduceRequest },
   produceStream: { ...base.produceStream, requestDeserialize: decodeProduceStreamRequest },
   fetch: { ...base.fetch, responseSerialize: encodeFetchResponse },
-  fetchStream: { ...base.fetchStream, responseSerialize: encodeFetchResponse },
+  fetchStream: { ...base.fetchStream, responseSerialize: passEncoded((message: storage.FetchStreamResponse) => encodeFetchResponse(message)) },
 } as const;
-
-/** Produce requests may also be written already encoded (a Buffer), e.g. to copy their records out at once. */
-const passEncoded =
-  <M>(encode: (message: M) => Buffer) =>
-  (message: M | Buffer): Buffer =>
-    Buffer.isBuffer(message) ? message : encode(message);
 
 /**
  * A StorageService client with single-copy produce encoding and zero-copy fetch decoding. Its

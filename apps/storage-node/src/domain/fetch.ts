@@ -27,6 +27,8 @@ export interface FetchInput {
   maxBytes: number;
   isolationLevel: IsolationLevel;
   topics: readonly storage.FetchTopic[];
+  /** Memory a partition's read may land in (the records then alias it until the next read). */
+  readBuffer?: (topic: string, partition: storage.FetchPartition) => Buffer | undefined;
 }
 
 type PartitionData = storage.FetchPartitionData;
@@ -124,7 +126,8 @@ async function readPartition(
     }
     const readCommitted = !follower && input.isolationLevel === IsolationLevel.ISOLATION_LEVEL_READ_COMMITTED;
     const upper = follower ? log.logEndOffset : readCommitted ? partition.lastStableOffset : partition.highWatermark;
-    const read = await log.read(request.fetchOffset, { maxBytes, maxOffset: upper, minOneBatch: firstNonEmpty });
+    const buffer = input.readBuffer?.(topic, request);
+    const read = await log.read(request.fetchOffset, { maxBytes, maxOffset: upper, minOneBatch: firstNonEmpty, ...(buffer ? { buffer } : {}) });
     const aborted = readCommitted && read.bytes.length > 0 ? log.abortedTransactions(read.firstOffset, read.nextOffset).map(({ producerId, firstOffset }) => ({ producerId, firstOffset })) : [];
     const data = { ...base(partition, request.partition), abortedTransactions: aborted, records: read.bytes };
     return read.bytes.length > 0 ? { data, nextOffset: read.nextOffset } : { data };

@@ -3,13 +3,13 @@
  * stays opaque bytes end to end. ProduceStream answers each tagged request on the same stream as
  * soon as it completes (acks=0 requests get no answer); FetchStream pushes batches as they arrive.
  */
-import { once } from 'node:events';
 import type { Logger } from '@samsa/common';
 import { storage, type NodeEndpoint } from '@samsa/proto';
 import type { Counter } from 'prom-client';
 import { bindService, type ServiceBinding } from '@samsa/service-kit';
 import { fetch, type FetchContext } from '../domain/fetch.js';
 import { runFetchStream } from '../domain/fetch-stream.js';
+import { fetchStreamSink } from './fetch-stream-sink.js';
 import type { MetadataImage } from '@samsa/cluster-metadata';
 import { metadataResponse } from '../domain/metadata-view.js';
 import { deleteRecords, listOffsets, offsetsForLeaderEpoch } from '../domain/offsets.js';
@@ -68,17 +68,13 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
         return { topics };
       },
       fetchStream: async (request, call, context) => {
+        const signal = AbortSignal.any([context.signal, deps.stopping]);
+        const sink = fetchStreamSink(call, signal);
         const write = (response: storage.FetchStreamResponse) => {
           deps.metrics.bytesOut.inc(fetchedBytes(response.topics));
-          return call.write(response);
+          return sink.write(response);
         };
-        const signal = AbortSignal.any([context.signal, deps.stopping]);
-        // A paused consumer never drains: stop waiting when the call ends or the node stops.
-        const drained = () => once(call, 'drain', { signal }).then(
-          () => undefined,
-          () => undefined,
-        );
-        await runFetchStream(request, deps, { write, drained }, signal);
+        await runFetchStream(request, deps, { write, drained: () => sink.drained() }, signal);
       },
       listOffsets: async (request) => ({ topics: await listOffsets(request, deps) }),
       offsetsForLeaderEpoch: async (request) => ({ topics: await offsetsForLeaderEpoch(request, deps) }),

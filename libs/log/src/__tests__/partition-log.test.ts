@@ -238,7 +238,7 @@ describe('PartitionLog retention on a schedule', () => {
   });
 });
 
-describe('PartitionLog reads into caller memory', () => {
+describe('PartitionLog reads into caller memory and reads that carry on', () => {
   it('returns the same batches when reading into a reusable scratch buffer', async () => {
     const log = await ctx.open({ indexIntervalBytes: 256 });
     for (let i = 0; i < 10; i++) await log.append(batch(3, { valueBytes: 50 }), { origin: 'leader' });
@@ -249,6 +249,33 @@ describe('PartitionLog reads into caller memory', () => {
       expect(aliased.bytes.equals(plain.bytes)).toBe(true);
       expect(aliased.bytes.buffer).toBe(scratch.buffer);
     }
+  });
+
+  it('reading on from where each read ended returns the same batches as reads from the index', async () => {
+    const log = await ctx.open({ segmentBytes: 16 * 1024, indexIntervalBytes: 512 });
+    for (let i = 0; i < 80; i++) await log.append(batch(1 + (i % 4), { valueBytes: 40 + (i % 7) * 30 }), { origin: 'leader' });
+    const streamed: Buffer[] = [];
+    for (let offset = 0; offset < log.logEndOffset; ) {
+      const read = await log.read(offset, { maxBytes: 700 });
+      streamed.push(read.bytes);
+      offset = read.nextOffset;
+    }
+    const whole: Buffer[] = [];
+    for (const segment of log.segments) whole.push((await log.read(segment.baseOffset, { maxBytes: 1 << 20 })).bytes);
+    expect(streamed.length).toBeGreaterThan(log.segments.length * 4);
+    expect(Buffer.concat(streamed).equals(Buffer.concat(whole))).toBe(true);
+    expect(recordsOf(Buffer.concat(streamed)).map((r) => r.offset)).toEqual(Array.from({ length: log.logEndOffset }, (_, i) => i));
+  });
+
+  it('after truncation and new appends, a read from where an earlier read ended finds the new batches', async () => {
+    const log = await ctx.open({ indexIntervalBytes: 256 });
+    for (let i = 0; i < 10; i++) await log.append(batch(2, { valueBytes: 50 }), { origin: 'leader' });
+    const ended = (await log.read(0, { maxBytes: 600 })).nextOffset;
+    await log.truncateTo(ended - 3);
+    await log.append(batch(1, { valueBytes: 500 }), { origin: 'leader' });
+    await log.append(batch(4, { valueBytes: 5 }), { origin: 'leader' });
+    const read = await log.read(ended, { maxBytes: 1 << 20 });
+    expect(recordsOf(read.bytes, ended).map((r) => r.offset)).toEqual(Array.from({ length: log.logEndOffset - ended }, (_, i) => ended + i));
   });
 });
 
