@@ -27,6 +27,8 @@ export async function logContext(): Promise<LogContext> {
       return log;
     },
     async cleanup() {
+      // Close what the test left open (a closed log's close is a no-op; a failing one is moot here).
+      await Promise.all(opened.map((log) => log.close().catch(() => undefined)));
       await rm(dir, { recursive: true, force: true });
     },
   };
