@@ -45,7 +45,7 @@ export function fetchStreamSink(call: grpc.ServerWritableStream<unknown, storage
 }
 
 /** Memory for encoded pushes; at most `kept` buffers (the largest) wait for reuse, the rest go to the GC. */
-export class ResponseBuffers {
+class ResponseBuffers {
   private readonly free: ArrayBuffer[] = [];
 
   constructor(
