@@ -6,8 +6,9 @@
  * - `Upload` (client stream): counts the bytes it receives; replies with the count (8 bytes, BE).
  * - `UploadToDisk` (client stream): as `Upload`, and appends every message to a file in the OS temp
  *   dir (where the bench cluster keeps its logs) the way a partition log does: what arrived while a
- *   write was running goes out as the next vectored write; the stream pauses while 8 MiB wait.
- *   The file is removed before the reply.
+ *   write was running goes out as the next write, copied into page-aligned memory and written with
+ *   O_DIRECT in whole 4 KiB blocks (the partial last block is written again with the next write);
+ *   the stream pauses while 8 MiB wait. The file is removed before the reply.
  * - `Download` (server stream): the request is JSON `{ messageBytes, totalBytes, durationCapMs }`;
  *   it writes `messageBytes`-sized messages, honouring backpressure, until `totalBytes` are sent,
  *   the cap passes or the client cancels.
@@ -16,6 +17,7 @@
  * outlives the parent.
  */
 import { once } from 'node:events';
+import { constants } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +51,11 @@ server.addService(service, {
   },
   async UploadToDisk(call, callback) {
     const path = join(tmpdir(), `samsa-ceiling-${process.pid}-${uploads++}.log`);
-    const file = await open(path, 'w');
+    const file = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_DIRECT);
+    // Page-aligned memory (a WebAssembly memory), room for 8 MiB waiting plus one message.
+    const staging = Buffer.from(new WebAssembly.Memory({ initial: 512 }).buffer);
+    let filePosition = 0;
+    let carried = 0;
     let bytes = 0;
     let pending = [];
     let pendingBytes = 0;
@@ -60,7 +66,15 @@ server.addService(service, {
         pending = [];
         pendingBytes = 0;
         call.resume();
-        await file.writev(chunks);
+        let filled = carried;
+        for (const chunk of chunks) filled += chunk.copy(staging, filled);
+        const padded = Math.ceil(filled / 4096) * 4096;
+        staging.fill(0, filled, padded);
+        await file.write(staging, 0, padded, filePosition);
+        const whole = filled - (filled % 4096);
+        staging.copyWithin(0, whole, filled);
+        filePosition += whole;
+        carried = filled - whole;
       }
       writing = null;
     };

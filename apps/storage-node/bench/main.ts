@@ -5,7 +5,7 @@
  *   - ceilings (grpc-ceiling.ts, a separate server process): grpc-js client→server and
  *     server→client streams of 64 KiB messages, and client→server into disk (the server appends
  *     what it receives to a file the way a partition log does: transport plus disk, no Samsa code);
- *     plus a plain disk append ceiling (disk-ceiling.ts);
+ *     plus plain disk append ceilings, buffered and O_DIRECT (disk-ceiling.ts);
  *   - produce, acks=1, one producer over ProduceStream (256 KiB requests of sixteen 16 KiB batches,
  *     64 in flight), RF 1 → MB/s and ratio to client→server and to client→server into disk;
  *   - consume over FetchStream (1 MiB per push) from the start of the 1 GiB log just written,
@@ -132,8 +132,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'produce') return produceOnly();
   if (process.env.BENCH_ONLY === 'consume') return consumeOnly();
   if (process.env.BENCH_ONLY === 'rf3') return rf3Only();
-  const disk = await measureDiskAppendMBps(GiB);
-  console.log(`disk append ceiling (1 MiB buffered appends, 1 GiB, fresh page cache): ${disk.toFixed(1)} MB/s`);
+  const buffered = await measureDiskAppendMBps(GiB, 'buffered');
+  const direct = await measureDiskAppendMBps(GiB, 'direct');
+  console.log(`disk append ceilings (1 MiB appends, 1 GiB): buffered into a fresh page cache ${buffered.toFixed(1)} MB/s; O_DIRECT (how the log appends) ${direct.toFixed(1)} MB/s`);
 
   // Ceilings and Samsa alternate within each round and every round ends by freeing what it wrote
   // (the ceiling's file, Samsa's topic), so both see the same page-cache state: on a VM, appending

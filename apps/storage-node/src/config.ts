@@ -2,7 +2,7 @@
  * Configuration keys of the storage node (flags, SAMSA_* environment, optional JSON file; see
  * `node apps/storage-node/dist/main.js --help`). Kafka's names, camelCased, units in the name.
  */
-import { intKey, stringKey } from '@samsa/common';
+import { booleanKey, intKey, stringKey } from '@samsa/common';
 import { serviceConfigKeys } from '@samsa/service-kit';
 
 const ms = (doc: string, value: number, min = 1) => intKey({ doc, default: value, unit: 'ms', min, max: 86_400_000 });
@@ -11,6 +11,7 @@ export const storageNodeConfigSchema = {
   ...serviceConfigKeys({ grpcPort: 9092, adminPort: 9192 }),
   nodeId: intKey({ doc: 'node.id: this storage node id, unique in the cluster', default: 1, min: 0, max: 2_147_483_647 }),
   dataDir: stringKey({ doc: 'log.dirs: where partition logs live', default: './data/storage-node', nonEmpty: true }),
+  logDirectIo: booleanKey({ doc: 'Append to and stream-read segment files with O_DIRECT, bypassing the page cache (buffered where the file system refuses it)', default: true }),
   controllerAddress: stringKey({ doc: 'host:port of the controller', default: '127.0.0.1:9093', nonEmpty: true }),
   rack: stringKey({ doc: 'broker.rack: failure domain used to spread replicas', default: '' }),
   advertisedHost: stringKey({ doc: 'Host clients and other nodes use to reach this node; empty = the listen host', default: '' }),

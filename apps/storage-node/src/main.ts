@@ -38,7 +38,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
   const replicas: ReplicaManager = new ReplicaManager({
     nodeId: config.nodeId,
     replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
-    opener: new FileLogOpener(config.dataDir, clock, logger),
+    opener: new FileLogOpener(config.dataDir, clock, logger, config.logDirectIo),
     clock,
     logger: logger.child({ component: 'ReplicaManager' }),
     onFollowerChange: () => fetchers.refresh(),

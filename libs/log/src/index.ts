@@ -6,6 +6,7 @@
 export type { LogStore, AppendOptions, AppendResult, ReadOptions, ReadResult, TimestampOffset } from './log-store.js';
 export { PartitionLog, type PartitionLogOptions } from './partition-log.js';
 export { InMemoryLogStore } from './in-memory-log-store.js';
+export { alignedBuffer } from './direct-io.js';
 export { DEFAULT_LOG_CONFIG, logConfig, type LogConfig, type CleanupPolicy, type MessageTimestampType } from './log-config.js';
 export { LeaderEpochCache, UNDEFINED_EPOCH_OFFSET, type EpochEntry } from './leader-epoch-cache.js';
 export type { ProducerEntry, BatchMetadata } from './producer-state.js';

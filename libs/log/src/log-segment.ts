@@ -17,8 +17,9 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { RecordBatchView } from '@samsa/records';
 import { OFFSET_ENTRY, SparseIndex, TIME_ENTRY } from './sparse-index.js';
 import { HEADER_PEEK, ReadResumes, readBatches, walkHeaders, type SegmentRead } from './segment-read-path.js';
-import { scanBatches, type ScanResult } from './segment-scanner.js';
+import { readAt, scanBatches, type ScanResult } from './segment-scanner.js';
 import { segmentPaths } from './segment-files.js';
+import { DirectAppender, isAligned, openDirect, readDirect } from './direct-io.js';
 import { TransactionIndex } from './txn-index.js';
 
 export interface SegmentOptions {
@@ -26,6 +27,8 @@ export interface SegmentOptions {
   segmentIndexBytes: number;
   /** True for compacted logs, whose batches may skip offsets. */
   offsetGapsAllowed?: boolean;
+  /** Append, and read into aligned fetch buffers, with O_DIRECT where the file system allows (direct-io.ts). */
+  directIo?: boolean;
 }
 
 export interface AppendInfo {
@@ -49,6 +52,14 @@ export class LogSegment {
   private readsInFlight = 0;
   private readonly resumes = new ReadResumes();
   private readsDrained: (() => void) | undefined;
+  /** Direct appends, opened at the first append; undefined when buffered (or not yet opened). */
+  private appender: DirectAppender | undefined;
+  /** Set when the file system refused O_DIRECT: this segment stays buffered. */
+  private directRefused = false;
+  /** The file for direct reads, opened at the first read into aligned memory. */
+  private directReads: Promise<FileHandle | undefined> | undefined;
+  /** The file may hold zero padding past `size` (direct appends write whole blocks). */
+  private padded = false;
 
   private constructor(
     readonly dir: string,
@@ -170,7 +181,9 @@ export class LogSegment {
     });
     const truncatedBytes = this.size - result.validBytes;
     if (truncatedBytes > 0) {
+      await this.dropAppender();
       await this.handle.truncate(result.validBytes);
+      this.padded = false;
       this.size = result.validBytes;
     }
     this.bytesSinceLastIndexEntry = this.size - lastIndexedPosition;
@@ -201,14 +214,12 @@ export class LogSegment {
   async appendGroup(parts: ReadonlyArray<{ bytes: Buffer; lastOffset: number }>, info: AppendInfo): Promise<void> {
     const position = this.size;
     const total = parts.reduce((sum, part) => sum + part.bytes.length, 0);
-    let written = 0;
-    const only = parts.length === 1 ? parts[0]?.bytes : undefined;
-    const { bytesWritten } = only ? await this.handle.write(only, 0, only.length, position) : await this.handle.writev(parts.map((part) => part.bytes), position);
-    written += bytesWritten;
-    if (written < total) {
-      // A short vectored write (rare): finish the remainder from one contiguous copy.
-      const rest = Buffer.concat(parts.map((part) => part.bytes)).subarray(written);
-      for (let done = 0; done < rest.length; ) done += (await this.handle.write(rest, done, rest.length - done, position + written + done)).bytesWritten;
+    const appender = await this.directAppender();
+    if (appender) {
+      this.padded = true;
+      await appender.append(parts);
+    } else {
+      await this.writeBuffered(parts, position, total);
     }
     const first = parts[0]?.bytes;
     if (position === 0 && first) this.rollingTimestamp = new RecordBatchView(first, 0).maxTimestamp;
@@ -226,6 +237,56 @@ export class LogSegment {
     }
     this.size = position + total;
     this.nextOffset = info.largestOffset + 1;
+  }
+
+  private async writeBuffered(parts: ReadonlyArray<{ bytes: Buffer }>, position: number, total: number): Promise<void> {
+    const only = parts.length === 1 ? parts[0]?.bytes : undefined;
+    const { bytesWritten: written } = only ? await this.handle.write(only, 0, only.length, position) : await this.handle.writev(parts.map((part) => part.bytes), position);
+    if (written < total) {
+      // A short vectored write (rare): finish the remainder from one contiguous copy.
+      const rest = Buffer.concat(parts.map((part) => part.bytes)).subarray(written);
+      for (let done = 0; done < rest.length; ) done += (await this.handle.write(rest, done, rest.length - done, position + written + done)).bytesWritten;
+    }
+  }
+
+  /** The direct appender continuing at `size`, opened on first use; undefined for buffered appends. */
+  private async directAppender(): Promise<DirectAppender | undefined> {
+    if (!this.options.directIo || this.directRefused) return undefined;
+    if (this.appender && this.appender.size !== this.size) await this.dropAppender();
+    if (!this.appender) {
+      this.appender = await DirectAppender.open(segmentPaths(this.dir, this.baseOffset).log, this.size, (position, length) => readAt(this.handle, position, length));
+      this.directRefused = this.appender === undefined;
+    }
+    return this.appender;
+  }
+
+  private async dropAppender(): Promise<void> {
+    const appender = this.appender;
+    this.appender = undefined;
+    await appender?.close();
+  }
+
+  /** Ends direct appends and cuts the zero padding after the last batch, leaving the file exactly `size` long. */
+  private async endAppends(): Promise<void> {
+    await this.dropAppender();
+    if (!this.padded) return;
+    await this.handle.truncate(this.size);
+    this.padded = false;
+  }
+
+  /** Reads into `scratch` go direct when it is aligned memory and the file system allows; others through the page cache. */
+  private async reader(scratch: Buffer | undefined): Promise<(position: number, length: number, into?: Buffer) => Promise<Buffer>> {
+    const direct = scratch && this.options.directIo && isAligned(scratch) ? await (this.directReads ??= openDirect(segmentPaths(this.dir, this.baseOffset).log, 'read')) : undefined;
+    if (!direct) return (position, length, into) => readAt(this.handle, position, length, into);
+    return async (position, length, into) => (into ? await readDirect(direct, position, length, into) : undefined) ?? readAt(this.handle, position, length, into);
+  }
+
+  private async closeFiles(): Promise<void> {
+    await this.dropAppender();
+    const direct = this.directReads;
+    this.directReads = undefined;
+    await (await direct)?.close();
+    await this.handle.close();
   }
 
   /** True when either index cannot take another entry (time index: one early, for its final entry). */
@@ -246,7 +307,7 @@ export class LogSegment {
       const token = this.resumes.begin();
       const indexPosition = resume ?? this.offsetIndex.floor(fetchOffset - this.baseOffset)?.value ?? 0;
       const windowBytes = resume === undefined ? this.readWindowBytes(maxBytes) : maxBytes + HEADER_PEEK;
-      const found = await readBatches(this.handle, { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes, ...(scratch ? { scratch } : {}) });
+      const found = await readBatches(await this.reader(scratch), { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes, ...(scratch ? { scratch } : {}) });
       if (!found) return undefined;
       this.resumes.remember(token, found.nextOffset, found.endPosition);
       return { bytes: found.bytes, firstOffset: found.firstOffset, nextOffset: found.nextOffset };
@@ -314,7 +375,9 @@ export class LogSegment {
       return true;
     });
     const removed = this.size - cut;
+    await this.dropAppender();
     await this.handle.truncate(cut);
+    this.padded = false;
     this.size = cut;
     this.resumes.clear();
     this.offsetIndex.truncateFrom(offset - this.baseOffset);
@@ -337,6 +400,7 @@ export class LogSegment {
 
   /** Called when a newer segment becomes active: final time-index entry, indexes written and synced. */
   async onBecomeInactive(): Promise<void> {
+    await this.endAppends();
     this.maybeAppendTimeEntry(true);
     await this.flush();
   }
@@ -369,21 +433,22 @@ export class LogSegment {
   /** Writes a final time-index entry and the indexes, then closes the file. */
   async close(): Promise<void> {
     await this.idle();
+    await this.endAppends();
     this.maybeAppendTimeEntry(true);
     await Promise.all([this.offsetIndex.flush(false), this.timeIndex.flush(false), this.txnIndex.flush(false)]);
-    await this.handle.close();
+    await this.closeFiles();
   }
 
   /** Closes the file once reads in flight finish, leaving the files in place (a compacted copy replaced them). */
   async release(): Promise<void> {
     await this.idle();
-    await this.handle.close();
+    await this.closeFiles();
   }
 
   /** Closes and removes every file of the segment. */
   async delete(): Promise<void> {
     await this.idle();
-    await this.handle.close();
+    await this.closeFiles();
     const paths = segmentPaths(this.dir, this.baseOffset);
     await Promise.all([rm(paths.log, { force: true }), this.offsetIndex.delete(), this.timeIndex.delete(), this.txnIndex.delete()]);
   }

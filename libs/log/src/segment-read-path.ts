@@ -78,6 +78,9 @@ export async function walkHeaders(handle: FileHandle, position: number, size: nu
   }
 }
 
+/** Reads `length` bytes at `position` (fewer only at end of file), into `into` when it can. */
+export type SegmentReader = (position: number, length: number, into?: Buffer) => Promise<Buffer>;
+
 export interface FetchRead {
   fetchOffset: number;
   maxBytes: number;
@@ -97,7 +100,7 @@ export interface FetchRead {
  * Whole batches starting with the one holding `fetchOffset`, ending before `maxOffset` and within
  * `maxBytes` — with `minOneBatch`, the first batch even when larger. Undefined when none qualifies.
  */
-export async function readBatches(handle: FileHandle, request: FetchRead): Promise<(SegmentRead & { endPosition: number }) | undefined> {
+export async function readBatches(read: SegmentReader, request: FetchRead): Promise<(SegmentRead & { endPosition: number }) | undefined> {
   const { fetchOffset, maxBytes, maxOffset, minOneBatch, end, scratch } = request;
   let windowStart = request.indexPosition;
   let window: Buffer = Buffer.alloc(0);
@@ -108,7 +111,7 @@ export async function readBatches(handle: FileHandle, request: FetchRead): Promi
     if (at + HEADER_PEEK > window.length) {
       windowStart += at;
       at = 0;
-      window = await readAt(handle, windowStart, Math.min(end - windowStart, request.windowBytes), scratch);
+      window = await read(windowStart, Math.min(end - windowStart, request.windowBytes), scratch);
       if (window.length < HEADER_PEEK) return undefined;
     }
     const view = new RecordBatchView(window, at);
@@ -124,7 +127,7 @@ export async function readBatches(handle: FileHandle, request: FetchRead): Promi
   for (;;) {
     if (windowStart + cursor >= end) break;
     if (cursor + HEADER_PEEK > window.length) {
-      const more = await readAt(handle, windowStart + window.length, Math.min(end - windowStart - window.length, Math.max(maxBytes - total, HEADER_PEEK)));
+      const more = await read(windowStart + window.length, Math.min(end - windowStart - window.length, Math.max(maxBytes - total, HEADER_PEEK)));
       window = Buffer.concat([window, more]);
       if (cursor + HEADER_PEEK > window.length) break;
     }
@@ -138,6 +141,6 @@ export async function readBatches(handle: FileHandle, request: FetchRead): Promi
     cursor += size;
   }
   if (total === 0) return undefined;
-  const bytes = at + total <= window.length ? window.subarray(at, at + total) : await readAt(handle, windowStart + at, total);
+  const bytes = at + total <= window.length ? window.subarray(at, at + total) : await read(windowStart + at, total);
   return { bytes, firstOffset: first.baseOffset, nextOffset, endPosition: windowStart + cursor };
 }

@@ -15,12 +15,13 @@ export class FileLogOpener implements LogOpener {
     private readonly dataDir: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly directIo = true,
   ) {}
 
   async open(assignment: AssignedPartition, highWatermark: () => number): Promise<LogStore> {
     const dir = join(this.dataDir, `${assignment.topic}-${assignment.state.topicPartition?.partition ?? 0}`);
     await mkdir(dir, { recursive: true });
-    const log = await PartitionLog.open({ dir, config: assignment.settings.log, clock: this.clock, logger: this.logger });
+    const log = await PartitionLog.open({ dir, config: { ...assignment.settings.log, directIo: this.directIo }, clock: this.clock, logger: this.logger });
     this.upkeep.set(log, startMaintenance(log, this.clock, this.logger.child({ component: 'LogMaintenance', dir }), { highWatermark }));
     return log;
   }

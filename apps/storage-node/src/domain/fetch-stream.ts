@@ -5,6 +5,7 @@
  * none is left or the client goes away. The sink's `write` returning false is HTTP/2 flow control
  * telling us to wait for `drained` — the consumer's back-pressure.
  */
+import { alignedBuffer } from '@samsa/log';
 import type { storage } from '@samsa/proto';
 import { awaitAnyChange, readOnce, validateFetch, type FetchContext, type FetchInput } from './fetch.js';
 
@@ -44,12 +45,13 @@ export async function runFetchStream(input: FetchInput, context: FetchContext, s
 
 /** Largest read buffer kept per partition; larger reads take fresh memory. */
 const MAX_READ_BUFFER = 16 << 20;
-/** Room past a push's bytes: the header peek at the next batch. */
+/** Room past a push's bytes: the header peek at the next batch and a direct read's alignment. */
 const READ_SLACK = 64 * 1024;
 
 /**
  * One buffer per partition that its reads land in, push after push: the sink copies each push out
  * before the next read, so the stream reuses the same memory instead of allocating per push.
+ * The memory is aligned, so the log can read into it with O_DIRECT.
  */
 class ReadBuffers {
   private readonly buffers = new Map<string, Buffer>();
@@ -61,7 +63,7 @@ class ReadBuffers {
     if (size > MAX_READ_BUFFER) return undefined;
     const key = `${topic}\u0000${partition.partition}`;
     let buffer = this.buffers.get(key);
-    if (!buffer) this.buffers.set(key, (buffer = Buffer.allocUnsafeSlow(size)));
+    if (!buffer) this.buffers.set(key, (buffer = alignedBuffer(size)));
     return buffer;
   }
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '@samsa/common';
 import { applyRetention, startMaintenance } from '../log-maintenance.js';
 import { batch, keyedBatch, logContext, readAll, recordsOf, type LogContext, errorCodeOf } from './log-context.js';
+import type { LogSegment } from '../log-segment.js';
 
 let ctx: LogContext;
 beforeEach(async () => (ctx = await logContext()));
@@ -120,12 +121,35 @@ describe('PartitionLog durability', () => {
     const log = await ctx.open();
     for (let i = 0; i < 5; i++) await log.append(batch(2), { origin: 'leader' });
     const path = join(ctx.dir, '00000000000000000000.log');
-    const size = (await stat(path)).size;
+    // The segment's bytes, not the file's: direct appends leave zero padding after them.
+    const size = (log.segments.at(-1) as LogSegment).size;
     await truncate(path, size - 7);
     const reopened = await ctx.open();
     expect(reopened.logEndOffset).toBe(8);
     expect((await readAll(reopened)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect((await reopened.append(batch(1), { origin: 'leader' })).baseOffset).toBe(8);
+  });
+
+  it('recovers after a crash that left the zero padding of direct appends: every batch stays, the padding goes', async () => {
+    const log = await ctx.open();
+    for (let i = 0; i < 5; i++) await log.append(batch(2, { valueBytes: 333 }), { origin: 'leader' });
+    const path = join(ctx.dir, '00000000000000000000.log');
+    const size = (log.segments.at(-1) as LogSegment).size;
+    expect((await stat(path)).size).toBeGreaterThan(size);
+    const before = await readAll(log);
+    const reopened = await ctx.open();
+    expect(reopened.logEndOffset).toBe(10);
+    expect(await readAll(reopened)).toEqual(before);
+    expect((await stat(path)).size).toBe(size);
+    expect((await reopened.append(batch(1), { origin: 'leader' })).baseOffset).toBe(10);
+  });
+
+  it('leaves a segment file exactly as long as its batches after a clean close', async () => {
+    const log = await ctx.open();
+    for (let i = 0; i < 3; i++) await log.append(batch(1, { valueBytes: 100 }), { origin: 'leader' });
+    const size = (log.segments.at(-1) as LogSegment).size;
+    await log.close();
+    expect((await stat(join(ctx.dir, '00000000000000000000.log'))).size).toBe(size);
   });
 
   it('rebuilds a corrupt index instead of trusting it', async () => {
