@@ -19,7 +19,7 @@ import { OFFSET_ENTRY, SparseIndex, TIME_ENTRY } from './sparse-index.js';
 import { HEADER_PEEK, ReadResumes, readBatches, walkHeaders, type SegmentRead } from './segment-read-path.js';
 import { readAt, scanBatches, type ScanResult } from './segment-scanner.js';
 import { segmentPaths } from './segment-files.js';
-import { DirectAppender, isAligned, openDirect, readDirect } from './direct-io.js';
+import { SegmentDirectIo } from './segment-direct-io.js';
 import { TransactionIndex } from './txn-index.js';
 
 export interface SegmentOptions {
@@ -52,14 +52,7 @@ export class LogSegment {
   private readsInFlight = 0;
   private readonly resumes = new ReadResumes();
   private readsDrained: (() => void) | undefined;
-  /** Direct appends, opened at the first append; undefined when buffered (or not yet opened). */
-  private appender: DirectAppender | undefined;
-  /** Set when the file system refused O_DIRECT: this segment stays buffered. */
-  private directRefused = false;
-  /** The file for direct reads, opened at the first read into aligned memory. */
-  private directReads: Promise<FileHandle | undefined> | undefined;
-  /** The file may hold zero padding past `size` (direct appends write whole blocks). */
-  private padded = false;
+  private readonly direct: SegmentDirectIo;
 
   private constructor(
     readonly dir: string,
@@ -73,6 +66,7 @@ export class LogSegment {
   ) {
     this.size = 0;
     this.nextOffset = baseOffset;
+    this.direct = new SegmentDirectIo(segmentPaths(dir, baseOffset).log, options.directIo === true, (position, length, into) => readAt(this.handle, position, length, into));
   }
 
   static async create(dir: string, baseOffset: number, options: SegmentOptions, nowMs: number): Promise<LogSegment> {
@@ -181,9 +175,7 @@ export class LogSegment {
     });
     const truncatedBytes = this.size - result.validBytes;
     if (truncatedBytes > 0) {
-      await this.dropAppender();
-      await this.handle.truncate(result.validBytes);
-      this.padded = false;
+      await this.truncateFile(result.validBytes);
       this.size = result.validBytes;
     }
     this.bytesSinceLastIndexEntry = this.size - lastIndexedPosition;
@@ -214,9 +206,8 @@ export class LogSegment {
   async appendGroup(parts: ReadonlyArray<{ bytes: Buffer; lastOffset: number }>, info: AppendInfo): Promise<void> {
     const position = this.size;
     const total = parts.reduce((sum, part) => sum + part.bytes.length, 0);
-    const appender = await this.directAppender();
+    const appender = await this.direct.appenderAt(position);
     if (appender) {
-      this.padded = true;
       await appender.append(parts);
     } else {
       await this.writeBuffered(parts, position, total);
@@ -249,43 +240,21 @@ export class LogSegment {
     }
   }
 
-  /** The direct appender continuing at `size`, opened on first use; undefined for buffered appends. */
-  private async directAppender(): Promise<DirectAppender | undefined> {
-    if (!this.options.directIo || this.directRefused) return undefined;
-    if (this.appender && this.appender.size !== this.size) await this.dropAppender();
-    if (!this.appender) {
-      this.appender = await DirectAppender.open(segmentPaths(this.dir, this.baseOffset).log, this.size, (position, length) => readAt(this.handle, position, length));
-      this.directRefused = this.appender === undefined;
-    }
-    return this.appender;
-  }
-
-  private async dropAppender(): Promise<void> {
-    const appender = this.appender;
-    this.appender = undefined;
-    await appender?.close();
+  /** Cuts the file to `length`, ending direct appends (the next one reads the new last block again); no padding is left. */
+  private async truncateFile(length: number): Promise<void> {
+    await this.direct.endAppends();
+    await this.handle.truncate(length);
+    this.direct.padded = false;
   }
 
   /** Ends direct appends and cuts the zero padding after the last batch, leaving the file exactly `size` long. */
   private async endAppends(): Promise<void> {
-    await this.dropAppender();
-    if (!this.padded) return;
-    await this.handle.truncate(this.size);
-    this.padded = false;
-  }
-
-  /** Reads into `scratch` go direct when it is aligned memory and the file system allows; others through the page cache. */
-  private async reader(scratch: Buffer | undefined): Promise<(position: number, length: number, into?: Buffer) => Promise<Buffer>> {
-    const direct = scratch && this.options.directIo && isAligned(scratch) ? await (this.directReads ??= openDirect(segmentPaths(this.dir, this.baseOffset).log, 'read')) : undefined;
-    if (!direct) return (position, length, into) => readAt(this.handle, position, length, into);
-    return async (position, length, into) => (into ? await readDirect(direct, position, length, into) : undefined) ?? readAt(this.handle, position, length, into);
+    if (this.direct.padded) await this.truncateFile(this.size);
+    else await this.direct.endAppends();
   }
 
   private async closeFiles(): Promise<void> {
-    await this.dropAppender();
-    const direct = this.directReads;
-    this.directReads = undefined;
-    await (await direct)?.close();
+    await this.direct.close();
     await this.handle.close();
   }
 
@@ -307,7 +276,7 @@ export class LogSegment {
       const token = this.resumes.begin();
       const indexPosition = resume ?? this.offsetIndex.floor(fetchOffset - this.baseOffset)?.value ?? 0;
       const windowBytes = resume === undefined ? this.readWindowBytes(maxBytes) : maxBytes + HEADER_PEEK;
-      const found = await readBatches(await this.reader(scratch), { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes, ...(scratch ? { scratch } : {}) });
+      const found = await readBatches(await this.direct.reader(scratch), { fetchOffset, maxBytes, maxOffset, minOneBatch, indexPosition, end: this.size, windowBytes, ...(scratch ? { scratch } : {}) });
       if (!found) return undefined;
       this.resumes.remember(token, found.nextOffset, found.endPosition);
       return { bytes: found.bytes, firstOffset: found.firstOffset, nextOffset: found.nextOffset };
@@ -375,9 +344,7 @@ export class LogSegment {
       return true;
     });
     const removed = this.size - cut;
-    await this.dropAppender();
-    await this.handle.truncate(cut);
-    this.padded = false;
+    await this.truncateFile(cut);
     this.size = cut;
     this.resumes.clear();
     this.offsetIndex.truncateFrom(offset - this.baseOffset);
