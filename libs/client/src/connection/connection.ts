@@ -59,8 +59,8 @@ export class Connection {
   }
 
   /** Starts a background refresh when the cache is older than metadata.max.age.ms (no I/O otherwise). */
-  refreshIfOld(): void {
-    if (this.refreshing || this.closed || Date.now() - this.fetchedAtMs < this.config.metadataMaxAgeMs) return;
+  refreshIfOld(now = Date.now()): void {
+    if (this.refreshing || this.closed || now - this.fetchedAtMs < this.config.metadataMaxAgeMs) return;
     this.refresh().catch((error: unknown) => this.logger.debug({ error: (error as Error).message }, 'background metadata refresh failed'));
   }
 

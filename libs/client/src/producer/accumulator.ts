@@ -78,6 +78,8 @@ export class RecordAccumulator {
   /** Memory of completed batches, reused for new ones (Kafka's free list): no allocation and no page faults per batch. */
   private readonly free: Buffer[] = [];
   private drainStart = 0;
+  /** The queue looked up last: a run of records for one partition skips the map lookup. */
+  private lastQueue: PartitionQueue | undefined;
 
   constructor(
     private readonly batchSize: number,
@@ -85,12 +87,15 @@ export class RecordAccumulator {
   ) {}
 
   queue(topic: string, partition: number): PartitionQueue {
+    const last = this.lastQueue;
+    if (last !== undefined && last.partition === partition && last.topic === topic) return last;
     const key = `${topic}\u0000${partition}`;
     let queue = this.queues.get(key);
     if (!queue) {
       queue = { topic, partition, batches: [], inFlight: 0, inFlightBatches: 0, nextSequence: 0, sequenceOwner: undefined, nextOrder: 0 };
       this.queues.set(key, queue);
     }
+    this.lastQueue = queue;
     return queue;
   }
 

@@ -10,17 +10,24 @@ export interface DeliverySink {
   failed(slot: number, error: Error): void;
 }
 
+/** Settlers of the promise constructed last: one shared executor, no closure per promise. */
+let capturedResolve: (metadata: RecordMetadata) => void = () => undefined;
+let capturedReject: (error: Error) => void = () => undefined;
+const capture = (resolve: (metadata: RecordMetadata) => void, reject: (error: Error) => void) => {
+  capturedResolve = resolve;
+  capturedReject = reject;
+};
+
 /** The sink behind one send(): settles its promise. */
 export class PromiseSink implements DeliverySink {
   readonly promise: Promise<RecordMetadata>;
-  private resolve!: (metadata: RecordMetadata) => void;
-  private reject!: (error: Error) => void;
+  private readonly resolve: (metadata: RecordMetadata) => void;
+  private readonly reject: (error: Error) => void;
 
   constructor() {
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
+    this.promise = new Promise<RecordMetadata>(capture);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
   }
 
   delivered(_slot: number, metadata: RecordMetadata): void {

@@ -70,17 +70,17 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
-    const started = Date.now();
+    const now = Date.now();
     const intercepted = this.options.interceptors.length > 0 ? this.onSend(record) : record;
     const sink = new PromiseSink();
     try {
       // Fast path, no extra promise: topic known and buffer memory free.
-      const topic = this.knownTopic(intercepted.topic);
-      if (!topic) void this.appendSlowly(intercepted, started, sink, 0);
+      const topic = this.knownTopic(intercepted.topic, now);
+      if (!topic) void this.appendSlowly(intercepted, now, sink, 0);
       else {
-        const prepared = this.prepare(intercepted, topic, started);
-        if (this.pool.tryReserve(prepared.input.reserved)) this.append(prepared, sink, 0);
-        else void this.appendSlowly(intercepted, started, sink, 0, prepared);
+        const prepared = this.prepare(intercepted, topic, now);
+        if (this.pool.tryReserve(prepared.input.reserved)) this.append(prepared, sink, 0, now);
+        else void this.appendSlowly(intercepted, now, sink, 0, prepared);
       }
     } catch (error) {
       sink.failed(0, error as Error);
@@ -109,10 +109,10 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       const started = Date.now();
       const record = interceptors ? this.onSend(records[slot] as ProducerRecord<K, V>) : (records[slot] as ProducerRecord<K, V>);
       try {
-        const topic = this.knownTopic(record.topic) ?? (await this.topic(record.topic, started + this.options.maxBlockMs));
+        const topic = this.knownTopic(record.topic, started) ?? (await this.topic(record.topic, started + this.options.maxBlockMs));
         const prepared = this.prepare(record, topic, started);
         if (!this.pool.tryReserve(prepared.input.reserved)) await this.reserveSlowly(prepared, started);
-        this.append(prepared, sink, slot);
+        this.append(prepared, sink, slot, Date.now());
       } catch (error) {
         sink.failed(slot, error as Error);
       }
@@ -176,7 +176,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     try {
       const prepared = preparedAlready ?? this.prepare(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
       if (preparedAlready || !this.pool.tryReserve(prepared.input.reserved)) await this.reserveSlowly(prepared, started);
-      this.append(prepared, sink, slot);
+      this.append(prepared, sink, slot, Date.now());
     } catch (error) {
       sink.failed(slot, error as Error);
     }
@@ -213,18 +213,18 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 
   /** Appends a prepared record that holds its buffer memory; its fate goes to `sink`. */
-  private append(prepared: Prepared, sink: DeliverySink, slot: number): void {
+  private append(prepared: Prepared, sink: DeliverySink, slot: number, now: number): void {
     const { topic, partition, input } = prepared;
-    const { batch, ready } = this.accumulator.append(topic, partition, input, sink, slot, Date.now());
+    const { batch, ready } = this.accumulator.append(topic, partition, input, sink, slot, now);
     if (!prepared.explicit) this.options.partitioner.onAppend?.({ topic, key: input.key, partition, appendedBytes: input.reserved, lastBatchFull: batch.isFull });
     if (ready || batch.recordCount === 1) this.sender.wake();
   }
 
   /** The topic from cached metadata (a stale cache refreshes in the background), or undefined. */
-  private knownTopic(name: string): TopicInfo | undefined {
+  private knownTopic(name: string, now: number): TopicInfo | undefined {
     const view = this.connection.cached;
     if (!view || this.connection.closed) return undefined;
-    this.connection.refreshIfOld();
+    this.connection.refreshIfOld(now);
     return view.topics.get(name);
   }
 
