@@ -19,5 +19,7 @@ export const storageNodeConfigSchema = {
   replicaFetchWaitMaxMs: ms('replica.fetch.wait.max.ms: long-poll wait of follower fetches', 500),
   replicaFetchMaxBytes: intKey({ doc: 'replica.fetch.max.bytes: per-partition bytes per follower fetch', default: 1_048_576, unit: 'bytes', min: 1024, max: 64 * 1_048_576 }),
   isrCheckIntervalMs: ms('How often leaders check their followers for ISR changes', 250),
+  queuedMaxRequests: intKey({ doc: 'queued.max.requests: produce requests one ProduceStream processes at once; beyond it the stream stops reading (HTTP/2 flow control holds the producer back)', default: 500, min: 1, max: 100_000 }),
+  queuedMaxRequestBytes: intKey({ doc: 'queued.max.request.bytes: record bytes of produce requests the node processes at once, over all streams; beyond it streams stop reading', default: 256 * 1_048_576, unit: 'bytes', min: 1, max: 16 * 1024 * 1_048_576 }),
   controlledShutdownTimeoutMs: ms('How long SIGTERM waits for leadership to move away before stopping', 30_000),
 };

@@ -10,6 +10,7 @@ import { ReplicaFetchers } from './adapters/replica-fetcher.js';
 import { storageNodeConfigSchema } from './config.js';
 import { ReplicaManager } from './domain/replica-manager.js';
 import { endpointOf, storageServiceBinding } from './grpc/storage.grpc.js';
+import { RequestBudget } from './domain/produce-stream.js';
 
 await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clock, metrics }) => {
   const nodeMetrics = createNodeMetrics(metrics.registry, () => replicas);
@@ -55,6 +56,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
     leaderHint: (topic: string, partition: number) => leaderHintOf(link.image, topic, partition),
     topicExists: (topic: string) => link.image.topic(topic) !== undefined,
     metrics: nodeMetrics,
+    produceStreamLimits: { maxInFlight: config.queuedMaxRequests, budget: new RequestBudget(config.queuedMaxRequestBytes) },
   };
   let isr: { stop(): void } | undefined;
   return {

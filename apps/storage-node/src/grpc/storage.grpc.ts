@@ -14,6 +14,7 @@ import type { MetadataImage } from '@samsa/cluster-metadata';
 import { metadataResponse } from '../domain/metadata-view.js';
 import { deleteRecords, listOffsets, offsetsForLeaderEpoch } from '../domain/offsets.js';
 import { produce } from '../domain/produce.js';
+import { serveProduceStream, type ProduceStreamLimits } from '../domain/produce-stream.js';
 import { storageNodeErrorStatus } from './error-status.js';
 import { describeLogDirs } from '../domain/log-dirs.js';
 import { writeTxnMarkers } from '../domain/txn-markers.js';
@@ -26,6 +27,8 @@ export interface StorageTransportDeps extends FetchContext {
   metrics: { bytesIn: Counter; bytesOut: Counter };
   /** Aborted when the node shuts down: long polls and fetch streams end instead of holding the shutdown. */
   stopping: AbortSignal;
+  /** Back-pressure of ProduceStream (queued.max.requests, queued.max.request.bytes). */
+  produceStreamLimits: ProduceStreamLimits;
 }
 
 const appendedBytes = (request: storage.ProduceRequest, topics: storage.ProduceTopicResult[]) =>
@@ -50,18 +53,16 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
         deps.metrics.bytesIn.inc(appendedBytes(request, topics));
         return { topics };
       },
-      produceStream: async (call) => {
-        const pending = new Set<Promise<void>>();
-        for await (const request of call as AsyncIterable<storage.ProduceStreamRequest>) {
-          const work = produce(request, deps).then((topics) => {
+      produceStream: (call) =>
+        serveProduceStream(
+          call as AsyncIterable<storage.ProduceStreamRequest>,
+          async (request) => {
+            const topics = await produce(request, deps);
             deps.metrics.bytesIn.inc(appendedBytes(request, topics));
             if (request.acks !== 0) call.write({ requestId: request.requestId, topics });
-          });
-          pending.add(work);
-          void work.finally(() => pending.delete(work));
-        }
-        await Promise.all(pending);
-      },
+          },
+          deps.produceStreamLimits,
+        ),
       fetch: async (request, context) => {
         const topics = await fetch(request, deps, AbortSignal.any([context.signal, deps.stopping]));
         deps.metrics.bytesOut.inc(fetchedBytes(topics));
