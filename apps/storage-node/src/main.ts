@@ -39,7 +39,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
   const replicas: ReplicaManager = new ReplicaManager({
     nodeId: config.nodeId,
     replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
-    opener: new FileLogOpener(config.dataDir, clock, logger, config.logDirectIo),
+    opener: new FileLogOpener(config.dataDir, clock, logger, { directIo: config.logDirectIo, offsetMapBytes: config.logCleanerDedupeBufferSize }),
     clock,
     logger: logger.child({ component: 'ReplicaManager' }),
     onFollowerChange: () => fetchers.refresh(),

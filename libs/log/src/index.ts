@@ -12,5 +12,5 @@ export { LeaderEpochCache, UNDEFINED_EPOCH_OFFSET, type EpochEntry } from './lea
 export type { ProducerEntry, BatchMetadata } from './producer-state.js';
 export type { AbortedTxn } from './txn-index.js';
 export { planRetention, type RetentionPlan, type RetentionPolicy, type RetentionSegment } from './log-retention.js';
-export { applyRetention, startMaintenance, type MaintenanceHooks } from './log-maintenance.js';
-export { compactLog, cleanableDirtyRatio, type CompactionResult, type CompactionOptions } from './log-cleaner.js';
+export { applyRetention, oneAtATime, startMaintenance, type MaintenanceCompaction, type MaintenanceHooks } from './log-maintenance.js';
+export { compactLog, cleanableDirtyRatio, DEFAULT_OFFSET_MAP_BYTES, type CompactionResult, type CompactionOptions } from './log-cleaner.js';

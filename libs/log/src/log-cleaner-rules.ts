@@ -3,9 +3,10 @@
  * (key → offset of its latest record in the dirty range), the aborted transactions, and the
  * decision for one batch.
  *
- * A data record is kept iff all of:
+ * A data record is kept iff it is not part of an aborted transaction and either it lies at or
+ * above the end of the offset map's range (a full map ends early; nothing is known to supersede
+ * such a record), or all of:
  *   - it has a key (compacted topics require one; a keyless record cannot be compacted);
- *   - it is not part of an aborted transaction;
  *   - it is the latest record for its key: offset ≥ map[key], or its key is not in the map
  *     (nothing newer in the dirty range supersedes it);
  *   - it is not a tombstone (null value) in a segment past the delete horizon.
@@ -22,20 +23,47 @@
 import { buildRecordBatch, type DecodedRecord, type RecordBatchView, type RecordInput } from '@samsa/records';
 import type { AbortedTxn } from './txn-index.js';
 
-/** Key → offset of the latest record with that key in the dirty range. Keys compare by bytes. */
+/** Estimated memory of one offset-map entry beyond its key bytes: map slot, string header, offset. */
+const ENTRY_OVERHEAD_BYTES = 80;
+
+/**
+ * Key → offset of the latest record with that key in the mapped range [dirty start, `end`).
+ * Keys compare by bytes. Its memory is bounded (Kafka's log.cleaner.dedupe.buffer.size): once a
+ * new key would not fit, the map is closed at that record's offset, and the cleaner keeps every
+ * record at or above `end` (it cannot know whether something newer supersedes them). The rest of
+ * the dirty range is cleaned by the next run. The first key always fits, so every run progresses.
+ */
 export class OffsetMap {
   private readonly latest = new Map<string, number>();
+  private bytes = 0;
+  /** First offset not mapped; Infinity while the map is open. */
+  end = Infinity;
+
+  constructor(readonly maxBytes = Infinity) {}
 
   get size(): number {
     return this.latest.size;
   }
 
-  put(key: Buffer, offset: number): void {
-    this.latest.set(key.toString('latin1'), offset);
+  /** Maps `key` to `offset`; false (and nothing changes) when a new key does not fit. */
+  put(key: Buffer, offset: number): boolean {
+    const text = key.toString('latin1');
+    if (!this.latest.has(text)) {
+      const entryBytes = key.length + ENTRY_OVERHEAD_BYTES;
+      if (this.latest.size > 0 && this.bytes + entryBytes > this.maxBytes) return false;
+      this.bytes += entryBytes;
+    }
+    this.latest.set(text, offset);
+    return true;
   }
 
   get(key: Buffer): number | undefined {
     return this.latest.get(key.toString('latin1'));
+  }
+
+  /** Ends the mapped range at `offset` (the first record not mapped). */
+  close(offset: number): void {
+    this.end = Math.min(this.end, offset);
   }
 }
 
@@ -84,12 +112,21 @@ export type BatchDecision =
   /** Write `bytes` (the rebuilt batch) instead. */
   | { kind: 'rewrite'; bytes: Buffer; recordsRemoved: number };
 
-/** Adds the batch's records to the offset map (dirty range [from, to) only; markers, aborted data and keyless records never enter). */
-export function addToOffsetMap(map: OffsetMap, view: RecordBatchView, aborted: AbortedTransactions, from: number, to: number): void {
-  if (view.isControl || view.lastOffset < from || view.baseOffset >= to || aborted.contains(view)) return;
+/**
+ * Adds the batch's records to the offset map (dirty range [from, to) only; markers, aborted data
+ * and keyless records never enter). False once the map is full: it was closed at the first
+ * record it could not take, and nothing later may be added.
+ */
+export function addToOffsetMap(map: OffsetMap, view: RecordBatchView, aborted: AbortedTransactions, from: number, to: number): boolean {
+  if (view.isControl || view.lastOffset < from || view.baseOffset >= to || aborted.contains(view)) return true;
   for (const record of view.records()) {
-    if (record.key !== null && record.offset >= from && record.offset < to) map.put(record.key, record.offset);
+    if (record.key === null || record.offset < from || record.offset >= to) continue;
+    if (!map.put(record.key, record.offset)) {
+      map.close(record.offset);
+      return false;
+    }
   }
+  return true;
 }
 
 export function decideBatch(view: RecordBatchView, rules: CleaningRules): BatchDecision {
@@ -106,6 +143,8 @@ export function decideBatch(view: RecordBatchView, rules: CleaningRules): BatchD
 }
 
 function retains(record: DecodedRecord, rules: CleaningRules): boolean {
+  // Past the mapped range nothing is known to supersede the record (Kafka keeps these too).
+  if (record.offset >= rules.offsetMap.end) return true;
   if (record.key === null) return false;
   const latest = rules.offsetMap.get(record.key);
   if (latest !== undefined && record.offset < latest) return false;

@@ -10,16 +10,21 @@
  *      cleanable segments are the non-active ones lying wholly below it, so the cleaned range
  *      ends at a segment boundary `cleanEnd`. The dirty range is [cleanerCheckpoint, cleanEnd).
  *   2. Offset map: key → latest offset over the dirty range (aborted data, markers and keyless
- *      records never enter). Appends go on meanwhile; nothing above cleanEnd is read.
- *   3. Per cleanable segment, oldest first: stream its batches through the rules; if nothing
- *      changes the segment is left alone, else the copy is written to `<base>.log.cleaned` and
- *      fsynced. Then, under the writer lock: rename it to `<base>.log.swap` and fsync the
- *      directory (from here a crash completes the swap, log-loader.ts), delete the old segment's
- *      files, rename the swap to `<base>.log`, fsync the directory, reopen the segment
- *      (rebuilding its indexes), restore its aborted-transaction entries and put it in place.
- *      A segment left empty is deleted instead — except the log's first segment, which stays as
- *      an empty file so the log start offset still holds after a reopen.
- *   4. Advance the cleaner checkpoint to cleanEnd and persist it (under the writer lock).
+ *      records never enter). Appends go on meanwhile; nothing above cleanEnd is read. The map's
+ *      memory is bounded (`offsetMapBytes`, Kafka's log.cleaner.dedupe.buffer.size): when full
+ *      it ends early at `mappedEnd`; segments from there on wait for the next run, and records
+ *      at or above mappedEnd are kept (log-cleaner-rules.ts). Otherwise mappedEnd = cleanEnd.
+ *   3. Per cleanable segment below mappedEnd, oldest first: stream its batches through the
+ *      rules; if nothing changes the segment is left alone, else the copy is written to
+ *      `<base>.log.cleaned` and fsynced. Then, under the writer lock: rename it to
+ *      `<base>.log.swap` and fsync the directory (from here a crash completes the swap,
+ *      log-loader.ts), delete the old segment's files, rename the swap to `<base>.log`, fsync
+ *      the directory, reopen the segment (rebuilding its indexes), restore its
+ *      aborted-transaction entries and put it in place. A segment left empty is deleted
+ *      instead — except the log's first segment, which stays as an empty file so the log start
+ *      offset still holds after a reopen.
+ *   4. Advance the cleaner checkpoint to min(cleanEnd, mappedEnd) and persist it (under the
+ *      writer lock).
  * A crash at any point leaves every segment either as it was or fully compacted, and each
  * compacted segment only lacks records that a later offset supersedes, so every key's latest
  * value and every offset are the same in all of these states; rerunning is harmless.
@@ -49,8 +54,13 @@ export interface CompactionOptions {
   nowMs: number;
   /** Exclusive bound: no offset at or above it is cleaned (the high watermark). */
   upperBoundOffset: number;
+  /** Memory bound of the offset map (log.cleaner.dedupe.buffer.size); default 128 MiB. */
+  offsetMapBytes?: number;
   logger?: Logger;
 }
+
+/** Kafka's log.cleaner.dedupe.buffer.size default. */
+export const DEFAULT_OFFSET_MAP_BYTES = 128 * 1024 * 1024;
 
 export interface CompactionResult {
   /** Segments replaced by a compacted copy. */
@@ -140,9 +150,12 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
   if (!first) return result;
 
   const aborted = new AbortedTransactions(log.abortedTransactions(first.baseOffset, plan.cleanEnd));
-  const offsetMap = await buildOffsetMap(plan, aborted);
+  const offsetMap = await buildOffsetMap(plan, aborted, options.offsetMapBytes ?? DEFAULT_OFFSET_MAP_BYTES);
+  const mappedEnd = Math.min(plan.cleanEnd, offsetMap.end);
+  if (mappedEnd < plan.cleanEnd) logger.info({ mappedEnd, cleanEnd: plan.cleanEnd, keys: offsetMap.size }, 'offset map full (log.cleaner.dedupe.buffer.size): cleaning up to mappedEnd now, the rest in the next run');
   const horizonMs = options.nowMs - log.config.deleteRetentionMs;
   for (const [i, segment] of plan.segments.entries()) {
+    if (segment.baseOffset >= mappedEnd) break;
     const size = plan.sizes[i] as number;
     const segmentEnd = plan.segments[i + 1]?.baseOffset ?? plan.cleanEnd;
     const rules: CleaningRules = {
@@ -174,8 +187,8 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
   }
 
   await log.exclusive(async () => {
-    if (!log.segments.includes(plan.boundary) || log.cleanerCheckpoint >= plan.cleanEnd) return;
-    log.cleanerCheckpoint = plan.cleanEnd;
+    if (!log.segments.includes(plan.boundary) || log.cleanerCheckpoint >= mappedEnd) return;
+    log.cleanerCheckpoint = mappedEnd;
     await log.writeCheckpoint();
   });
   result.cleanerCheckpoint = log.cleanerCheckpoint;
@@ -202,13 +215,13 @@ function planCompaction(log: PartitionLog, upperBoundOffset: number): Compaction
   };
 }
 
-/** Step 2: key → latest offset over [dirtyStart, cleanEnd). */
-async function buildOffsetMap(plan: CompactionPlan, aborted: AbortedTransactions): Promise<OffsetMap> {
-  const map = new OffsetMap();
+/** Step 2: key → latest offset over [dirtyStart, cleanEnd), or a prefix of it when the map fills up. */
+async function buildOffsetMap(plan: CompactionPlan, aborted: AbortedTransactions, maxBytes: number): Promise<OffsetMap> {
+  const map = new OffsetMap(maxBytes);
   for (const [i, segment] of plan.segments.entries()) {
     if ((plan.segments[i + 1]?.baseOffset ?? plan.cleanEnd) <= plan.dirtyStart) continue;
     for await (const { view } of readSegmentBatches(segmentPaths(segment.dir, segment.baseOffset).log, plan.sizes[i] as number)) {
-      addToOffsetMap(map, view, aborted, plan.dirtyStart, plan.cleanEnd);
+      if (!addToOffsetMap(map, view, aborted, plan.dirtyStart, plan.cleanEnd)) return map;
     }
   }
   return map;

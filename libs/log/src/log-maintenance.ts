@@ -14,7 +14,27 @@ export interface MaintenanceHooks {
   /** Exclusive upper bound for deletion and compaction; default: the log end offset. */
   highWatermark?: () => number;
   /** Replaces the default compaction (compactLog when the dirty ratio reaches min.cleanable.dirty.ratio). */
-  compact?: (log: PartitionLog, options: { nowMs: number; upperBoundOffset: number }) => Promise<unknown>;
+  compact?: (log: PartitionLog, options: MaintenanceCompaction) => Promise<unknown>;
+  /** Memory bound of a compaction's offset map (log.cleaner.dedupe.buffer.size); default 128 MiB. */
+  offsetMapBytes?: number;
+  /** Runs each compaction; a node passes one shared `oneAtATime()` so its logs compact one by one (one cleaner thread, one map in memory). */
+  cleanerSlot?: <T>(run: () => Promise<T>) => Promise<T>;
+}
+
+export interface MaintenanceCompaction {
+  nowMs: number;
+  upperBoundOffset: number;
+  offsetMapBytes?: number;
+}
+
+/** Runs the tasks given to it one at a time, in call order (a failure does not stop the next). */
+export function oneAtATime(): <T>(run: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(run: () => Promise<T>): Promise<T> => {
+    const result = tail.then(run);
+    tail = result.catch(() => undefined);
+    return result;
+  };
 }
 
 /** Applies retention once; returns what was deleted. */
@@ -40,7 +60,7 @@ export async function applyRetention(log: PartitionLog, nowMs: number, highWater
 }
 
 /** Compacts when enough of the cleanable log is dirty (Kafka's min.cleanable.dirty.ratio). */
-async function compactWhenDirty(log: PartitionLog, options: { nowMs: number; upperBoundOffset: number }): Promise<unknown> {
+async function compactWhenDirty(log: PartitionLog, options: MaintenanceCompaction): Promise<unknown> {
   if ((await cleanableDirtyRatio(log, options.upperBoundOffset)) < log.config.minCleanableDirtyRatio) return undefined;
   return compactLog(log, options);
 }
@@ -56,7 +76,10 @@ export function startMaintenance(log: PartitionLog, clock: Clock, logger: Logger
     const highWatermark = Math.min(hooks.highWatermark?.() ?? log.logEndOffset, log.logEndOffset);
     const plan = await applyRetention(log, nowMs, highWatermark);
     if (plan.count > 0) logger.info({ deletedSegments: plan.count, reason: plan.reason, logStartOffset: log.logStartOffset }, 'retention deleted segments');
-    if (log.config.cleanupPolicy.includes('compact')) await (hooks.compact ?? compactWhenDirty)(log, { nowMs, upperBoundOffset: highWatermark });
+    if (log.config.cleanupPolicy.includes('compact')) {
+      const compact = () => (hooks.compact ?? compactWhenDirty)(log, { nowMs, upperBoundOffset: highWatermark, offsetMapBytes: hooks.offsetMapBytes });
+      await (hooks.cleanerSlot ? hooks.cleanerSlot(compact) : compact());
+    }
     const expired = log.producers.removeExpired(nowMs, log.config.producerIdExpirationMs);
     if (expired > 0) logger.debug({ expired }, 'expired idle producer state');
   };

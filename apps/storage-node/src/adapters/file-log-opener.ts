@@ -5,24 +5,33 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Logger } from '@samsa/common';
-import { PartitionLog, startMaintenance, type LogStore } from '@samsa/log';
+import { DEFAULT_OFFSET_MAP_BYTES, oneAtATime, PartitionLog, startMaintenance, type LogStore } from '@samsa/log';
 import type { AssignedPartition, LogOpener } from '../domain/replica-manager.js';
+
+export interface FileLogSettings {
+  /** Segment files with O_DIRECT (logDirectIo). */
+  directIo: boolean;
+  /** Offset-map memory of a compaction (logCleanerDedupeBufferSize). */
+  offsetMapBytes: number;
+}
 
 export class FileLogOpener implements LogOpener {
   private readonly upkeep = new Map<LogStore, { stop(): Promise<void> }>();
+  /** One compaction at a time on this node, like Kafka's single cleaner thread: one offset map in memory. */
+  private readonly cleanerSlot = oneAtATime();
 
   constructor(
     private readonly dataDir: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly directIo = true,
+    private readonly settings: FileLogSettings = { directIo: true, offsetMapBytes: DEFAULT_OFFSET_MAP_BYTES },
   ) {}
 
   async open(assignment: AssignedPartition, highWatermark: () => number): Promise<LogStore> {
     const dir = join(this.dataDir, `${assignment.topic}-${assignment.state.topicPartition?.partition ?? 0}`);
     await mkdir(dir, { recursive: true });
-    const log = await PartitionLog.open({ dir, config: { ...assignment.settings.log, directIo: this.directIo }, clock: this.clock, logger: this.logger });
-    this.upkeep.set(log, startMaintenance(log, this.clock, this.logger.child({ component: 'LogMaintenance', dir }), { highWatermark }));
+    const log = await PartitionLog.open({ dir, config: { ...assignment.settings.log, directIo: this.settings.directIo }, clock: this.clock, logger: this.logger });
+    this.upkeep.set(log, startMaintenance(log, this.clock, this.logger.child({ component: 'LogMaintenance', dir }), { highWatermark, offsetMapBytes: this.settings.offsetMapBytes, cleanerSlot: this.cleanerSlot }));
     return log;
   }
 

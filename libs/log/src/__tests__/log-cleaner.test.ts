@@ -2,7 +2,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CompressionType, TimestampType, buildRecordBatch } from '@samsa/records';
 import { describe, expect, it } from 'vitest';
-import { cleanableDirtyRatio } from '../log-cleaner.js';
+import { cleanableDirtyRatio, compactLog } from '../log-cleaner.js';
 import { COMPACT, SEGMENT_0, append, itemAt, latestByKey, logFiles, producerBatch, storedBatches, useCleanerContext } from './cleaner-context.js';
 import { keyedBatch, marker, readAll, recordsOf } from './log-context.js';
 
@@ -126,6 +126,40 @@ describe('compactLog bounds', () => {
     expect((await readAll(log)).map((r) => [r.offset, r.value])).toEqual([
       [2, 'a3'],
       [3, 'b1'],
+    ]);
+  });
+
+  it('with a full offset map cleans only the mapped prefix, never resurrects a deleted key, and finishes over later runs', async () => {
+    const log = await t.open({ ...COMPACT, deleteRetentionMs: 0 });
+    await append(log, keyedBatch([['x', 'x1'], ['y', 'y1'], ['x', null]]));
+    await log.roll();
+    await append(log, keyedBatch([['y', 'y2'], ['z', 'z1']]));
+    await log.roll();
+    await append(log, keyedBatch([['w', 'w1']]));
+    t.ctx.clock.advance(10_000); // every tombstone is past the delete horizon
+    const before = latestByKey(await readAll(log));
+    const oneKey = 1 + 80; // a one-byte key and the map's per-entry estimate
+    const compactWithOneKey = () => compactLog(log, { nowMs: t.ctx.clock.nowMs(), upperBoundOffset: log.logEndOffset, offsetMapBytes: oneKey });
+
+    // The map holds x@0 and is full at y@1: only [0, 1) is mapped. The tombstone x@2 lies past
+    // it, so it stays (dropping it would bring x1 back), and the segment above is not touched.
+    expect(await compactWithOneKey()).toMatchObject({ segmentsCleaned: 0, recordsRemoved: 0, cleanerCheckpoint: 1 });
+    expect((await readAll(log)).map((r) => r.offset)).toEqual([0, 1, 2, 3, 4, 5]);
+
+    const checkpoints = [log.cleanerCheckpoint];
+    for (let run = 0; run < 10 && log.cleanerCheckpoint < 5; run++) {
+      await compactWithOneKey();
+      checkpoints.push(log.cleanerCheckpoint);
+      // Every key still reads as its latest record, or is gone because that was a tombstone.
+      const now = latestByKey(await readAll(log));
+      for (const [key, latest] of Object.entries(before)) expect(now[key] ?? [latest[0], null]).toEqual(latest);
+    }
+    expect(checkpoints).toEqual([1, 2, 3, 4, 5]);
+    // The same as one run with room for every key: x's value and tombstone and y1 are gone.
+    expect(await readAll(log)).toEqual([
+      { offset: 3, key: 'y', value: 'y2' },
+      { offset: 4, key: 'z', value: 'z1' },
+      { offset: 5, key: 'w', value: 'w1' },
     ]);
   });
 
