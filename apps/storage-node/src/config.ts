@@ -3,6 +3,7 @@
  * `node apps/storage-node/dist/main.js --help`). Kafka's names, camelCased, units in the name.
  */
 import { booleanKey, intKey, stringKey } from '@samsa/common';
+import { DEFAULT_OFFSET_MAP_BYTES } from '@samsa/log';
 import { serviceConfigKeys } from '@samsa/service-kit';
 
 const ms = (doc: string, value: number, min = 1) => intKey({ doc, default: value, unit: 'ms', min, max: 86_400_000 });
@@ -12,7 +13,7 @@ export const storageNodeConfigSchema = {
   nodeId: intKey({ doc: 'node.id: this storage node id, unique in the cluster', default: 1, min: 0, max: 2_147_483_647 }),
   dataDir: stringKey({ doc: 'log.dirs: where partition logs live', default: './data/storage-node', nonEmpty: true }),
   logDirectIo: booleanKey({ doc: 'Append to and stream-read segment files with O_DIRECT, bypassing the page cache (buffered where the file system refuses it)', default: true }),
-  logCleanerDedupeBufferSize: intKey({ doc: 'log.cleaner.dedupe.buffer.size: memory of the key → offset map one compaction builds (logs compact one at a time); when full, a run cleans the part it mapped and the next run goes on', default: 128 * 1_048_576, unit: 'bytes', min: 1_048_576, max: 64 * 1024 * 1_048_576 }),
+  logCleanerDedupeBufferSize: intKey({ doc: 'log.cleaner.dedupe.buffer.size: memory of the key → offset map one compaction builds (logs compact one at a time); when full, a run cleans the part it mapped and the next run goes on', default: DEFAULT_OFFSET_MAP_BYTES, unit: 'bytes', min: 1_048_576, max: 64 * 1024 * 1_048_576 }),
   controllerAddress: stringKey({ doc: 'host:port of the controller', default: '127.0.0.1:9093', nonEmpty: true }),
   rack: stringKey({ doc: 'broker.rack: failure domain used to spread replicas', default: '' }),
   advertisedHost: stringKey({ doc: 'Host clients and other nodes use to reach this node; empty = the listen host', default: '' }),

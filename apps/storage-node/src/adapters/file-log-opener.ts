@@ -5,7 +5,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock, Logger } from '@samsa/common';
-import { DEFAULT_OFFSET_MAP_BYTES, oneAtATime, PartitionLog, startMaintenance, type LogStore } from '@samsa/log';
+import { oneAtATime, PartitionLog, startMaintenance, type LogStore } from '@samsa/log';
 import type { AssignedPartition, LogOpener } from '../domain/replica-manager.js';
 
 export interface FileLogSettings {
@@ -24,7 +24,7 @@ export class FileLogOpener implements LogOpener {
     private readonly dataDir: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly settings: FileLogSettings = { directIo: true, offsetMapBytes: DEFAULT_OFFSET_MAP_BYTES },
+    private readonly settings: FileLogSettings,
   ) {}
 
   async open(assignment: AssignedPartition, highWatermark: () => number): Promise<LogStore> {

@@ -10,6 +10,13 @@ import { ErrorCode, type storage } from '@samsa/proto';
 import type { Partition } from './partition.js';
 import type { ReplicaManager } from './replica-manager.js';
 
+/** Record bytes over topics → partitions (of a produce request, a fetch answer, …). */
+export function recordBytes(topics: ReadonlyArray<{ partitions: ReadonlyArray<{ records: Uint8Array }> }>): number {
+  let bytes = 0;
+  for (const topic of topics) for (const partition of topic.partitions) bytes += partition.records.length;
+  return bytes;
+}
+
 export interface PartitionLookup {
   replicas: ReplicaManager;
   logger: Logger;

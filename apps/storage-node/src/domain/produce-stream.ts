@@ -5,6 +5,7 @@
  * limit it stops pulling requests, so its transport stops reading and HTTP/2 flow control holds
  * the producer back: a fast or misbehaving client cannot grow the node's memory without bound.
  */
+import { recordBytes } from './per-partition.js';
 
 /**
  * Node-wide bytes of produce data being processed. A request waits (in arrival order) until its
@@ -52,25 +53,18 @@ export interface ProduceStreamLimits {
   budget: RequestBudget;
 }
 
-/** Record bytes a produce request carries. */
-export function produceRequestBytes(request: { topics: ReadonlyArray<{ partitions: ReadonlyArray<{ records: Uint8Array }> }> }): number {
-  let bytes = 0;
-  for (const topic of request.topics) for (const partition of topic.partitions) bytes += partition.records.length;
-  return bytes;
-}
-
 /**
  * Runs `handle` for every request of the stream, concurrently within `limits`, and resolves once
  * the stream ended and every request is handled. A handler failure stops reading the stream and
  * is thrown once the requests already started have finished.
  */
-export async function serveProduceStream<R extends Parameters<typeof produceRequestBytes>[0]>(requests: AsyncIterable<R>, handle: (request: R) => Promise<void>, limits: ProduceStreamLimits): Promise<void> {
+export async function serveProduceStream<R extends { topics: Parameters<typeof recordBytes>[0] }>(requests: AsyncIterable<R>, handle: (request: R) => Promise<void>, limits: ProduceStreamLimits): Promise<void> {
   const running = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;
   for await (const request of requests) {
     while (running.size >= limits.maxInFlight && !failure) await Promise.race(running);
     if (failure) break;
-    const bytes = produceRequestBytes(request);
+    const bytes = recordBytes(request.topics);
     await limits.budget.acquire(bytes);
     const work: Promise<void> = handle(request)
       .catch((error: unknown) => {

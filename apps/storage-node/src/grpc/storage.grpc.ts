@@ -15,6 +15,7 @@ import { metadataResponse } from '../domain/metadata-view.js';
 import { deleteRecords, listOffsets, offsetsForLeaderEpoch } from '../domain/offsets.js';
 import { produce } from '../domain/produce.js';
 import { serveProduceStream, type ProduceStreamLimits } from '../domain/produce-stream.js';
+import { recordBytes } from '../domain/per-partition.js';
 import { storageNodeErrorStatus } from './error-status.js';
 import { describeLogDirs } from '../domain/log-dirs.js';
 import { writeTxnMarkers } from '../domain/txn-markers.js';
@@ -36,7 +37,6 @@ const appendedBytes = (request: storage.ProduceRequest, topics: storage.ProduceT
     (sum, topic, t) => sum + topic.partitions.reduce((bytes, result, p) => bytes + (result.errorCode === 0 ? (request.topics[t]?.partitions[p]?.records.length ?? 0) : 0), 0),
     0,
   );
-const fetchedBytes = (topics: storage.FetchTopicData[]) => topics.reduce((sum, topic) => sum + topic.partitions.reduce((bytes, data) => bytes + data.records.length, 0), 0);
 
 /** `host:port` as an endpoint (node id -1: the controller is not a storage node). */
 export function endpointOf(address: string): NodeEndpoint | undefined {
@@ -65,14 +65,14 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
         ),
       fetch: async (request, context) => {
         const topics = await fetch(request, deps, AbortSignal.any([context.signal, deps.stopping]));
-        deps.metrics.bytesOut.inc(fetchedBytes(topics));
+        deps.metrics.bytesOut.inc(recordBytes(topics));
         return { topics };
       },
       fetchStream: async (request, call, context) => {
         const signal = AbortSignal.any([context.signal, deps.stopping]);
         const sink = fetchStreamSink(call, signal);
         const write = (response: storage.FetchStreamResponse) => {
-          deps.metrics.bytesOut.inc(fetchedBytes(response.topics));
+          deps.metrics.bytesOut.inc(recordBytes(response.topics));
           return sink.write(response);
         };
         await runFetchStream(request, deps, { write, drained: () => sink.drained() }, signal);
