@@ -1,4 +1,4 @@
-/** @samsa/common: errors, configuration, logging and time — shared by every Samsa project. */
+/** @samsa/common: errors, configuration, logging, time and reused memory — shared by every Samsa project. */
 export {
   SamsaError,
   isSamsaError,
@@ -18,3 +18,4 @@ export { systemClock, type Clock, type TimerHandle } from './time/clock.js';
 export { ManualClock } from './time/manual-clock.js';
 export { syncDirectory, writeFileAtomically } from './fs/durable-files.js';
 export { SerialQueue } from './concurrency/serial-queue.js';
+export { ReusedBuffers } from './memory/reused-buffers.js';

@@ -119,12 +119,14 @@ export function encodeFetchResponse(message: storage.FetchResponse, allocate?: (
     }
     lengthDelimited(10, topicPieces, out);
   }
-  if (!allocate) return Buffer.concat(out);
-  const total = out.reduce((sum, piece) => sum + piece.length, 0);
-  return joinInto(out, allocate(total).subarray(0, total));
+  return join(out, allocate);
 }
 
-function joinInto(pieces: readonly Buffer[], target: Buffer): Buffer {
+/** The pieces in one buffer: from `allocate` (at least `size` bytes) when given, else fresh. */
+function join(pieces: readonly Buffer[], allocate?: (size: number) => Buffer): Buffer {
+  if (!allocate) return Buffer.concat(pieces);
+  const total = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  const target = allocate(total).subarray(0, total);
   let at = 0;
   for (const piece of pieces) at += piece.copy(target, at);
   return target;
@@ -213,14 +215,17 @@ function produceTopics(topics: readonly ProduceTopicPieces[], topicsTag: number,
 export function encodeProduceRequest(message: Omit<storage.ProduceRequest, 'topics'> & { topics: readonly ProduceTopicPieces[] }): Buffer {
   const out = [Buffer.from(storage.ProduceRequest.encode({ ...message, topics: [] }).finish())];
   produceTopics(message.topics, 34, out);
-  return Buffer.concat(out);
+  return join(out);
 }
 
-/** Also takes `records` as pieces (see {@link ProduceTopicPieces}), so a client never joins batches itself. */
-export function encodeProduceStreamRequest(message: Omit<storage.ProduceStreamRequest, 'topics'> & { topics: readonly ProduceTopicPieces[] }): Buffer {
+/**
+ * Also takes `records` as pieces (see {@link ProduceTopicPieces}), so a client never joins batches
+ * itself; copies them once, into memory from `allocate` when given (a client reusing its buffers).
+ */
+export function encodeProduceStreamRequest(message: Omit<storage.ProduceStreamRequest, 'topics'> & { topics: readonly ProduceTopicPieces[] }, allocate?: (size: number) => Buffer): Buffer {
   const out = [Buffer.from(storage.ProduceStreamRequest.encode({ ...message, topics: [] }).finish())];
   produceTopics(message.topics, 42, out);
-  return Buffer.concat(out);
+  return join(out, allocate);
 }
 
 // ---- Service definitions ---------------------------------------------------------------------
@@ -254,7 +259,7 @@ export const StorageServiceFastClient = grpc.makeGenericClientConstructor(
   {
     ...base,
     produce: { ...base.produce, requestSerialize: passEncoded(encodeProduceRequest) },
-    produceStream: { ...base.produceStream, requestSerialize: passEncoded(encodeProduceStreamRequest) },
+    produceStream: { ...base.produceStream, requestSerialize: passEncoded((message: Parameters<typeof encodeProduceStreamRequest>[0]) => encodeProduceStreamRequest(message)) },
     fetch: { ...base.fetch, responseDeserialize: decodeFetchResponse },
     fetchStream: { ...base.fetchStream, responseDeserialize: decodeFetchResponse },
   },

@@ -10,7 +10,8 @@ import { CompressionType, CRC_COVERAGE_START, CRC_POSITION, LOG_OVERHEAD, MAGIC,
 import { compress } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { writeInt64 } from './int64.js';
-import { encodableRecord, recordSize, writeRecord, type RecordBytes } from './record-codec.js';
+import { byteSize, encodableRecord, headerlessBodySize, recordSize, writeHeaderlessRecord, writeRecord, type RecordBytes } from './record-codec.js';
+import { sizeOfVarint } from './varint.js';
 
 export interface BatchIdentity {
   producerId?: number;
@@ -59,19 +60,33 @@ export class RecordBatchWriter {
   /** Appends a record; false (and nothing changes) when the batch has records and this one would pass the capacity. */
   tryAppend(timestamp: number, key: RecordBytes, value: RecordBytes, headers?: ReadonlyArray<{ key: string; value: RecordBytes }>): boolean {
     if (this.finished) throw new Error('RecordBatchWriter: the batch is finished');
-    const base = this.count === 0 ? timestamp : this.baseTimestamp;
-    const record = encodableRecord(this.count, timestamp - base, key, value, headers);
-    const size = recordSize(record);
+    const timestampDelta = this.count === 0 ? 0 : timestamp - this.baseTimestamp;
+    if (headers !== undefined && headers.length > 0) {
+      const record = encodableRecord(this.count, timestampDelta, key, value, headers);
+      if (!this.makeRoom(recordSize(record))) return false;
+      this.position = writeRecord(this.buffer, record, this.position);
+    } else {
+      // No record object: the common case allocates nothing per record.
+      const keySize = byteSize(key);
+      const valueSize = byteSize(value);
+      const bodySize = headerlessBodySize(this.count, timestampDelta, keySize, valueSize);
+      if (!this.makeRoom(sizeOfVarint(bodySize) + bodySize)) return false;
+      this.position = writeHeaderlessRecord(this.buffer, this.position, bodySize, timestampDelta, this.count, key, keySize, value, valueSize);
+    }
+    if (this.count === 0) this.baseTimestamp = timestamp;
+    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
+    this.count++;
+    return true;
+  }
+
+  /** Whether a record of `size` bytes may go in (the first always may); grows the buffer for it. */
+  private makeRoom(size: number): boolean {
     if (this.count > 0 && this.position + size > this.capacityBytes) return false;
     if (this.position + size > this.buffer.length) {
       const grown = Buffer.allocUnsafe(this.position + size);
       this.buffer.copy(grown, 0, 0, this.position);
       this.buffer = grown;
     }
-    this.position = writeRecord(this.buffer, record, this.position);
-    if (this.count === 0) this.baseTimestamp = timestamp;
-    if (timestamp > this.maxTimestamp) this.maxTimestamp = timestamp;
-    this.count++;
     return true;
   }
 

@@ -72,7 +72,7 @@ export interface EncodableRecord {
 const NO_HEADERS: readonly EncodableHeader[] = [];
 
 /** Encoded length of `bytes`: UTF-8 length for strings, −1 for null. */
-function byteSize(bytes: RecordBytes): number {
+export function byteSize(bytes: RecordBytes): number {
   if (bytes === null) return -1;
   return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
 }
@@ -92,13 +92,21 @@ export function encodableRecord(
   const keySize = byteSize(key);
   const valueSize = byteSize(value);
   let encodableHeaders = NO_HEADERS;
-  let bodySize = 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfField(keySize) + sizeOfField(valueSize);
+  let bodySize = headerlessBodySize(offsetDelta, timestampDelta, keySize, valueSize);
   if (headers !== undefined && headers.length > 0) {
     encodableHeaders = headers.map((header) => ({ key: header.key, keySize: byteSize(header.key), value: header.value, valueSize: byteSize(header.value) }));
+    bodySize += sizeOfVarint(encodableHeaders.length) - 1;
     for (const header of encodableHeaders) bodySize += sizeOfField(header.keySize) + sizeOfField(header.valueSize);
   }
-  bodySize += sizeOfVarint(encodableHeaders.length);
   return { offsetDelta, timestampDelta, key, keySize, value, valueSize, headers: encodableHeaders, bodySize };
+}
+
+/**
+ * Bytes after the length varint of a record without headers (header count 0). With
+ * {@link writeHeaderlessRecord}, the producer's common case encodes without a record object.
+ */
+export function headerlessBodySize(offsetDelta: number, timestampDelta: number, keySize: number, valueSize: number): number {
+  return 1 + sizeOfVarlong(timestampDelta) + sizeOfVarint(offsetDelta) + sizeOfField(keySize) + sizeOfField(valueSize) + 1;
 }
 
 /** Total encoded size of a record, length varint included. */
@@ -116,18 +124,30 @@ function writeField(buffer: Buffer, data: RecordBytes, size: number, position: n
 
 /** Writes `record` at `position`; returns the position after it. */
 export function writeRecord(buffer: Buffer, record: EncodableRecord, position: number): number {
-  let next = writeVarint(buffer, record.bodySize, position);
-  buffer[next++] = 0;
-  next = writeVarlong(buffer, record.timestampDelta, next);
-  next = writeVarint(buffer, record.offsetDelta, next);
-  next = writeField(buffer, record.key, record.keySize, next);
-  next = writeField(buffer, record.value, record.valueSize, next);
+  let next = writeRecordStart(buffer, position, record.bodySize, record.timestampDelta, record.offsetDelta, record.key, record.keySize, record.value, record.valueSize);
   next = writeVarint(buffer, record.headers.length, next);
   for (const header of record.headers) {
     next = writeField(buffer, header.key, header.keySize, next);
     next = writeField(buffer, header.value, header.valueSize, next);
   }
   return next;
+}
+
+/** Writes a record without headers sized by {@link headerlessBodySize}; returns the position after it. */
+export function writeHeaderlessRecord(buffer: Buffer, position: number, bodySize: number, timestampDelta: number, offsetDelta: number, key: RecordBytes, keySize: number, value: RecordBytes, valueSize: number): number {
+  const next = writeRecordStart(buffer, position, bodySize, timestampDelta, offsetDelta, key, keySize, value, valueSize);
+  buffer[next] = 0;
+  return next + 1;
+}
+
+/** Everything of a record before its header count. */
+function writeRecordStart(buffer: Buffer, position: number, bodySize: number, timestampDelta: number, offsetDelta: number, key: RecordBytes, keySize: number, value: RecordBytes, valueSize: number): number {
+  let next = writeVarint(buffer, bodySize, position);
+  buffer[next++] = 0;
+  next = writeVarlong(buffer, timestampDelta, next);
+  next = writeVarint(buffer, offsetDelta, next);
+  next = writeField(buffer, key, keySize, next);
+  return writeField(buffer, value, valueSize, next);
 }
 
 export interface RecordsContext {

@@ -7,13 +7,14 @@
  * same few buffers instead of asking the allocator (and the GC) for fresh memory on every push.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { ReusedBuffers } from '@samsa/common';
 import { storage } from '@samsa/proto';
 import type { StreamSink } from '../domain/fetch-stream.js';
 
 const QUEUED_PUSHES = 4;
 
 export function fetchStreamSink(call: grpc.ServerWritableStream<unknown, storage.FetchStreamResponse>, signal: AbortSignal): StreamSink {
-  const buffers = new ResponseBuffers(QUEUED_PUSHES);
+  const buffers = new ReusedBuffers(QUEUED_PUSHES);
   let queued = 0;
   let wake: (() => void) | undefined;
   return {
@@ -42,29 +43,4 @@ export function fetchStreamSink(call: grpc.ServerWritableStream<unknown, storage
       }
     },
   };
-}
-
-/** Memory for encoded pushes; at most `kept` buffers (the largest) wait for reuse, the rest go to the GC. */
-class ResponseBuffers {
-  private readonly free: ArrayBuffer[] = [];
-
-  constructor(
-    private readonly kept: number,
-    private readonly minBytes = 64 * 1024,
-  ) {}
-
-  /** A buffer of exactly `size` bytes, in memory used before when some is free. */
-  take(size: number): Buffer {
-    const index = this.free.findIndex((memory) => memory.byteLength >= size);
-    const memory = index >= 0 ? (this.free.splice(index, 1)[0] as ArrayBuffer) : Buffer.allocUnsafeSlow(Math.max(size, this.minBytes)).buffer;
-    return Buffer.from(memory, 0, size);
-  }
-
-  /** Hands back a buffer from `take` (or a view of one) for reuse. */
-  give(buffer: Buffer): void {
-    this.free.push(buffer.buffer as ArrayBuffer);
-    if (this.free.length <= this.kept) return;
-    this.free.sort((a, b) => b.byteLength - a.byteLength);
-    this.free.length = this.kept;
-  }
 }

@@ -32,11 +32,11 @@ describe('RecordAccumulator', () => {
 
   it('drains a full batch at once and opens a new one for the next record', () => {
     const accumulator = new RecordAccumulator(135);
-    expect(accumulator.append('t', 0, record(30), noop, 0, 0).ready).toBe(false);
-    expect(accumulator.append('t', 0, record(30), noop, 0, 0).ready).toBe(true); // 61-byte header + 2 × 37 = 135
+    expect(accumulator.append('t', 0, record(30), noop, 0, 0).isFull).toBe(false);
+    expect(accumulator.append('t', 0, record(30), noop, 0, 0).isFull).toBe(true); // 61-byte header + 2 × 37 = 135
     const next = accumulator.append('t', 0, record(30), noop, 0, 0);
-    expect(next.batch.recordCount).toBe(1);
-    expect(next.ready).toBe(true); // opened behind another batch
+    expect(next.recordCount).toBe(1);
+    expect(next.isFull).toBe(false);
     const [entry] = drained(accumulator, context());
     expect(entry?.map((batch) => batch.recordCount)).toEqual([2]);
   });

@@ -99,17 +99,20 @@ export class RecordAccumulator {
     return queue;
   }
 
-  /** Appends a record; returns its batch, and whether that batch is now full or was just opened behind another. */
-  append(topic: string, partition: number, record: AppendedRecord, sink: DeliverySink, slot: number, now: number): { batch: ProducerBatch; ready: boolean } {
+  /**
+   * Appends a record; returns its batch. A batch just opened (one record) or full needs the
+   * sender: to start its linger timer, or because it is ready now.
+   */
+  append(topic: string, partition: number, record: AppendedRecord, sink: DeliverySink, slot: number, now: number): ProducerBatch {
     const queue = this.queue(topic, partition);
     let batch = queue.batches[queue.batches.length - 1];
-    if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot)) return { batch, ready: batch.isFull };
+    if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot)) return batch;
     if (batch) batch.closed = true;
     batch = new ProducerBatch(topic, partition, now, this.batchSize, this.compression, this.free.pop());
     batch.order = queue.nextOrder++;
     queue.batches.push(batch);
     batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot); // an empty batch takes any record
-    return { batch, ready: queue.batches.length > 1 || batch.isFull };
+    return batch;
   }
 
   /** Takes back the memory of a completed batch (bounded: at most `maxFree` buffers are kept). */

@@ -3,14 +3,18 @@
  * come back tagged with them, in any order. A request not answered within request.timeout.ms
  * fails with REQUEST_TIMED_OUT; a broken stream fails everything pending with NETWORK_EXCEPTION
  * (both retriable) and the next request opens a new stream. acks=0 requests get no answer: they
- * complete once written.
+ * complete once written. Requests are encoded into a few buffers used again once grpc-js has
+ * copied them into its frames (the write callback): see ReusedBuffers.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { SamsaError } from '@samsa/common';
+import { ReusedBuffers, SamsaError } from '@samsa/common';
 import { ErrorCode, storage } from '@samsa/proto';
 import { toSamsaError } from '../connection/grpc-call.js';
 
 type Outcome = { ok: true; topics: storage.ProduceTopicResult[] } | { ok: false; error: SamsaError };
+
+/** Encoded requests kept for reuse per stream: about as many as grpc-js holds at once under load. */
+const REUSED_REQUESTS = 8;
 
 interface PendingRequest {
   settle(outcome: Outcome): void;
@@ -21,6 +25,7 @@ export class NodeStream {
   private stream: grpc.ClientDuplexStream<storage.ProduceStreamRequest, storage.ProduceStreamResponse> | undefined;
   private readonly pending = new Map<number, PendingRequest>();
   private nextId = 1;
+  private readonly buffers = new ReusedBuffers(REUSED_REQUESTS);
 
   constructor(
     readonly nodeId: number,
@@ -44,9 +49,12 @@ export class NodeStream {
     const requestId = this.nextId++;
     // Encoded now, so the batches are copied out before this returns: their memory may be reused
     // as soon as they complete, even if the stream still buffers the message.
-    const encoded = storage.encodeProduceStreamRequest({ ...request, requestId }) as unknown as storage.ProduceStreamRequest;
+    const buffers = this.buffers;
+    const bytes = storage.encodeProduceStreamRequest({ ...request, requestId }, (size) => buffers.take(size));
+    const encoded = bytes as unknown as storage.ProduceStreamRequest; // StorageServiceFastClient passes encoded requests through
+    const written = () => buffers.give(bytes);
     if (request.acks === 0) {
-      stream.write(encoded);
+      stream.write(encoded, written);
       settle({ ok: true, topics: [] });
       return;
     }
@@ -54,7 +62,7 @@ export class NodeStream {
       if (this.pending.delete(requestId)) settle({ ok: false, error: new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `no answer from storage node ${this.nodeId} within requestTimeoutMs (${this.requestTimeoutMs} ms)`, { retriable: true }) });
     }, this.requestTimeoutMs);
     this.pending.set(requestId, { settle, timer });
-    stream.write(encoded); // StorageServiceFastClient passes encoded requests through
+    stream.write(encoded, written);
   }
 
   /** Ends the stream; pending requests fail as retriable network errors. */

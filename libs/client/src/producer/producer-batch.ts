@@ -25,7 +25,7 @@ export type RecordHeaders = Array<{ key: string; value: Buffer | null }> | undef
 /** Upper bound of a record's encoded size: body varints (≤ 5 each) and the attributes byte, plus headers. */
 export function estimateRecordSize(key: Buffer | null, value: Buffer | null, headers: RecordHeaders): number {
   let size = 26 + (key?.length ?? 0) + (value?.length ?? 0);
-  for (const header of headers ?? []) size += 10 + Buffer.byteLength(header.key) + (header.value?.length ?? 0);
+  if (headers !== undefined) for (const header of headers) size += 10 + Buffer.byteLength(header.key) + (header.value?.length ?? 0);
   return size;
 }
 

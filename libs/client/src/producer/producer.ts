@@ -20,11 +20,11 @@ import { IdempotentIdentity } from './producer-identity.js';
 import { resolveProducerOptions, type ProducerOptions, type ProducerRecord, type ResolvedProducerOptions } from './producer-options.js';
 import { Sender } from './sender.js';
 
-interface Prepared {
+/** A record serialized and placed, ready to append (one object: this runs per record). */
+interface Prepared extends AppendedRecord {
   topic: string;
   partition: number;
   explicit: boolean;
-  input: AppendedRecord;
 }
 
 export class Producer<K = Buffer | null, V = Buffer | null> {
@@ -79,7 +79,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       if (!topic) void this.appendSlowly(intercepted, now, sink, 0);
       else {
         const prepared = this.prepare(intercepted, topic, now);
-        if (this.pool.tryReserve(prepared.input.reserved)) this.append(prepared, sink, 0, now);
+        if (this.pool.tryReserve(prepared.reserved)) this.append(prepared, sink, 0, now);
         else void this.appendSlowly(intercepted, now, sink, 0, prepared);
       }
     } catch (error) {
@@ -111,7 +111,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       try {
         const topic = this.knownTopic(record.topic, started) ?? (await this.topic(record.topic, started + this.options.maxBlockMs));
         const prepared = this.prepare(record, topic, started);
-        if (!this.pool.tryReserve(prepared.input.reserved)) await this.reserveSlowly(prepared, started);
+        if (!this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
         this.append(prepared, sink, slot, Date.now());
       } catch (error) {
         sink.failed(slot, error as Error);
@@ -175,7 +175,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private async appendSlowly(record: ProducerRecord<K, V>, started: number, sink: DeliverySink, slot: number, preparedAlready?: Prepared): Promise<void> {
     try {
       const prepared = preparedAlready ?? this.prepare(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
-      if (preparedAlready || !this.pool.tryReserve(prepared.input.reserved)) await this.reserveSlowly(prepared, started);
+      if (preparedAlready || !this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
       this.append(prepared, sink, slot, Date.now());
     } catch (error) {
       sink.failed(slot, error as Error);
@@ -184,9 +184,9 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
 
   /** Waits for buffer memory until maxBlockMs after `started`. */
   private async reserveSlowly(prepared: Prepared, started: number): Promise<void> {
-    await this.pool.reserve(prepared.input.reserved, started + this.options.maxBlockMs - Date.now());
+    await this.pool.reserve(prepared.reserved, started + this.options.maxBlockMs - Date.now());
     if (this.closing) {
-      this.pool.release(prepared.input.reserved);
+      this.pool.release(prepared.reserved);
       throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
     }
   }
@@ -209,15 +209,15 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     if (size + RECORD_BATCH_HEADER_SIZE > o.maxRequestSize) {
       throw new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${size} bytes when serialized, more than maxRequestSize (${o.maxRequestSize})`, { retriable: false });
     }
-    return { topic: record.topic, partition, explicit, input: { key, value, headers, timestamp: record.timestamp ?? started, reserved: size } };
+    return { topic: record.topic, partition, explicit, key, value, headers, timestamp: record.timestamp ?? started, reserved: size };
   }
 
   /** Appends a prepared record that holds its buffer memory; its fate goes to `sink`. */
   private append(prepared: Prepared, sink: DeliverySink, slot: number, now: number): void {
-    const { topic, partition, input } = prepared;
-    const { batch, ready } = this.accumulator.append(topic, partition, input, sink, slot, now);
-    if (!prepared.explicit) this.options.partitioner.onAppend?.({ topic, key: input.key, partition, appendedBytes: input.reserved, lastBatchFull: batch.isFull });
-    if (ready || batch.recordCount === 1) this.sender.wake();
+    const { topic, partition } = prepared;
+    const batch = this.accumulator.append(topic, partition, prepared, sink, slot, now);
+    if (!prepared.explicit) this.options.partitioner.onAppend?.({ topic, key: prepared.key, partition, appendedBytes: prepared.reserved, lastBatchFull: batch.isFull });
+    if (batch.isFull || batch.recordCount === 1) this.sender.wake();
   }
 
   /** The topic from cached metadata (a stale cache refreshes in the background), or undefined. */
