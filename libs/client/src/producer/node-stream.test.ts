@@ -22,7 +22,7 @@ const request = (records: Buffer) => ({ acks: 1, timeoutMs: 1000, topics: [{ top
 describe('NodeStream', () => {
   it('encodes each request into memory reused only after grpc-js has taken the previous message', () => {
     const held = new HeldStream();
-    const stream = new NodeStream(1, () => ({ produceStream: () => held }) as unknown as storage.StorageServiceClient, 60_000);
+    const stream = new NodeStream(1, () => ({ produceStream: () => held }) as unknown as storage.StorageServiceClient, 60_000, 5);
     const settled: unknown[] = [];
     stream.send(request(Buffer.alloc(1000, 1)), (outcome) => settled.push(outcome));
     stream.send(request(Buffer.alloc(1000, 2)), (outcome) => settled.push(outcome));

@@ -13,9 +13,6 @@ import { toSamsaError } from '../connection/grpc-call.js';
 
 type Outcome = { ok: true; topics: storage.ProduceTopicResult[] } | { ok: false; error: SamsaError };
 
-/** Encoded requests kept for reuse per stream: about as many as grpc-js holds at once under load. */
-const REUSED_REQUESTS = 8;
-
 interface PendingRequest {
   settle(outcome: Outcome): void;
   timer: NodeJS.Timeout;
@@ -25,13 +22,17 @@ export class NodeStream {
   private stream: grpc.ClientDuplexStream<storage.ProduceStreamRequest, storage.ProduceStreamResponse> | undefined;
   private readonly pending = new Map<number, PendingRequest>();
   private nextId = 1;
-  private readonly buffers = new ReusedBuffers(REUSED_REQUESTS);
+  private readonly buffers: ReusedBuffers;
 
   constructor(
     readonly nodeId: number,
     private readonly client: () => storage.StorageServiceClient,
     private readonly requestTimeoutMs: number,
-  ) {}
+    /** Request buffers kept for reuse: the stream never has more than maxInFlight requests out. */
+    maxInFlight: number,
+  ) {
+    this.buffers = new ReusedBuffers(maxInFlight);
+  }
 
   get inFlight(): number {
     return this.pending.size;

@@ -134,7 +134,7 @@ export class Sender {
   private stream(nodeId: number): NodeStream {
     let stream = this.streams.get(nodeId);
     if (!stream) {
-      stream = new NodeStream(nodeId, () => this.connection.storage(nodeId), this.settings.requestTimeoutMs);
+      stream = new NodeStream(nodeId, () => this.connection.storage(nodeId), this.settings.requestTimeoutMs, this.settings.maxInFlight);
       this.streams.set(nodeId, stream);
     }
     return stream;
