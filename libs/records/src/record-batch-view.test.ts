@@ -94,20 +94,6 @@ describe('RecordBatchView', () => {
     expect(defined(first[0]?.value).buffer).not.toBe(view.buffer.buffer);
   });
 
-  it('recordList decodes the same records as records(), sharing its plaintext, and fails the same way', () => {
-    for (const compression of [CompressionType.NONE, CompressionType.LZ4]) {
-      const view = new RecordBatchView(build(4, { compression, baseOffset: 7 }));
-      const list = view.recordList();
-      expect(list).toEqual([...view.records()]);
-      expect(list.map((record) => [record.offset, record.key?.toString(), record.value?.toString()])).toEqual([0, 1, 2, 3].map((i) => [7 + i, `k${i}`, `v${i}`]));
-      expect(defined(view.recordList()[0]?.value).buffer).toBe(defined(list[0]?.value).buffer);
-    }
-    const damaged = edited(build(3), (copy) => (copy[copy.length - 4] = 0x7f));
-    expect(() => new RecordBatchView(damaged).recordList()).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_RECORD }));
-    const truncated = build(2);
-    expect(() => new RecordBatchView(truncated.subarray(0, truncated.length - 1)).recordList()).toThrow(expect.objectContaining({ code: ErrorCode.CORRUPT_MESSAGE }));
-  });
-
   it('refuses to decode records of a view whose batch is not all there', () => {
     const batch = build(2);
     expect(() => [...new RecordBatchView(batch.subarray(0, batch.length - 1)).records()]).toThrow(

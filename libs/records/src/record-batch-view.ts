@@ -47,7 +47,7 @@ import {
 import { decompress } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { readInt64, writeInt64 } from './int64.js';
-import { decodeRecordList, decodeRecords, type DecodedRecord, type RecordsContext } from './record-codec.js';
+import { decodeRecords, type DecodedRecord } from './record-codec.js';
 
 /** Kafka's `DefaultRecordBatch.incrementSequence`: int32 sequences wrap to 0 after INT32_MAX. */
 export function incrementSequence(sequence: number, increment: number): number {
@@ -198,18 +198,7 @@ export class RecordBatchView {
 
   /** Lazily decodes records (decompressing once if needed). */
   *records(): Generator<DecodedRecord> {
-    const { source, start, end, context } = this.recordsRegion();
-    yield* decodeRecords(source, start, end, this.recordsCount, context);
-  }
-
-  /** Every record at once (decompressing once if needed): cheaper per record than `records()`. */
-  recordList(): DecodedRecord[] {
-    const { source, start, end, context } = this.recordsRegion();
-    return decodeRecordList(source, start, end, this.recordsCount, context);
-  }
-
-  /** Where the records are: the batch itself, or its cached plaintext. */
-  private recordsRegion(): { source: Buffer; start: number; end: number; context: RecordsContext } {
+    const count = this.recordsCount;
     const context = {
       baseOffset: this.baseOffset,
       baseTimestamp: this.baseTimestamp,
@@ -220,8 +209,11 @@ export class RecordBatchView {
     if (end < start || end > this.buffer.length) {
       throw new SamsaError(ErrorCode.CORRUPT_MESSAGE, `Batch of ${end - this.position} bytes does not fit its header or the ${this.buffer.length - this.position} bytes available`);
     }
-    if (this.compression === CompressionType.NONE || start === end) return { source: this.buffer, start, end, context };
+    if (this.compression === CompressionType.NONE || start === end) {
+      yield* decodeRecords(this.buffer, start, end, count, context);
+      return;
+    }
     this.plaintext ??= decompress(this.compression, this.buffer.subarray(start, end));
-    return { source: this.plaintext, start: 0, end: this.plaintext.length, context };
+    yield* decodeRecords(this.plaintext, 0, this.plaintext.length, count, context);
   }
 }

@@ -157,30 +157,20 @@ export interface RecordsContext {
   logAppendTime: number | null;
 }
 
-/** Decodes exactly `count` records filling `source[start, end)`, one at a time. */
-export function* decodeRecords(source: Buffer, start: number, end: number, count: number, context: RecordsContext): Generator<DecodedRecord> {
-  const reader = recordsReader(source, start, end, count);
-  for (let index = 0; index < count; index++) yield readRecord(reader, context);
-  expectEnd(reader, end, count);
-}
-
-/** {@link decodeRecords} into an array: no generator step per record. */
-export function decodeRecordList(source: Buffer, start: number, end: number, count: number, context: RecordsContext): DecodedRecord[] {
-  const reader = recordsReader(source, start, end, count);
-  const records: DecodedRecord[] = []; // grown as records decode: a corrupt count cannot size it
-  for (let index = 0; index < count; index++) records.push(readRecord(reader, context));
-  expectEnd(reader, end, count);
-  return records;
-}
-
-function recordsReader(source: Buffer, start: number, end: number, count: number): ByteReader {
+/** Decodes exactly `count` records filling `source[start, end)`. */
+export function* decodeRecords(
+  source: Buffer,
+  start: number,
+  end: number,
+  count: number,
+  context: RecordsContext,
+): Generator<DecodedRecord> {
   const reader = new ByteReader(source, start, end, ErrorCode.INVALID_RECORD);
   if (count < 0) reader.fail(`Invalid negative record count ${count}`);
-  return reader;
-}
-
-function expectEnd(reader: ByteReader, end: number, count: number): void {
-  if (reader.position !== end) reader.fail(`Incorrect declared batch size, ${end - reader.position} bytes remain after ${count} records`);
+  for (let index = 0; index < count; index++) yield readRecord(reader, context);
+  if (reader.position !== end) {
+    reader.fail(`Incorrect declared batch size, ${end - reader.position} bytes remain after ${count} records`);
+  }
 }
 
 function readRecord(reader: ByteReader, context: RecordsContext): DecodedRecord {

@@ -2,8 +2,7 @@ import { hasErrorCode } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
 import { buildControlBatch, buildRecordBatch, COMPRESSION_CODECS, ControlRecordType, TimestampType } from '@samsa/records';
 import { describe, expect, it } from 'vitest';
-import type { DecodedRecord } from '@samsa/records';
-import { CompletedFetch, type CompletedFetchInput, type FetchedBatch } from './completed-fetch.js';
+import { CompletedFetch, type CompletedFetchInput, type FetchedRecord } from './completed-fetch.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -32,13 +31,13 @@ const offsets = (fetch: CompletedFetch, max = 1000) => fetch.take(max, (record) 
 describe('CompletedFetch', () => {
   it('decodes records with keys, values, headers, timestamps and the leader epoch, in order', () => {
     const fetch = completed(Buffer.concat([batch(0, ['a', 'b']), batch(2, ['c'])]));
-    const records = fetch.take(10, (record, batch) => ({ ...record, ...batch }));
+    const records = fetch.take(10, (record) => record);
     expect(records.map((r) => [r.offset, r.key?.toString(), r.value?.toString(), r.headers[0]?.value?.toString()])).toEqual([
       [0, 'k-a', 'a', 'hv-a'],
       [1, 'k-b', 'b', 'hv-b'],
       [2, 'k-c', 'c', 'hv-c'],
     ]);
-    expect(records[1]).toMatchObject<Partial<DecodedRecord & FetchedBatch>>({ timestamp: T0 + 1, timestampType: 'CreateTime', leaderEpoch: 3 });
+    expect(records[1]).toMatchObject<Partial<FetchedRecord>>({ timestamp: T0 + 1, timestampType: 'CreateTime', leaderEpoch: 3 });
     expect(fetch.isExhausted).toBe(true);
     expect(fetch.nextOffset).toBe(3);
     expect(fetch.endOffset).toBe(3);
@@ -118,7 +117,7 @@ describe('CompletedFetch', () => {
 
   it('reports LogAppendTime batches with the batch max timestamp', () => {
     const fetch = completed(batch(0, ['a'], { timestampType: TimestampType.LOG_APPEND_TIME, maxTimestamp: T0 + 999 }));
-    expect(fetch.take(1, (record, batch) => [batch.timestampType, record.timestamp])).toEqual([['LogAppendTime', T0 + 999]]);
+    expect(fetch.take(1, (record) => [record.timestampType, record.timestamp])).toEqual([['LogAppendTime', T0 + 999]]);
   });
 
   it('stops before a batch whose CRC does not match, returning what came before, and keeps failing there', () => {
@@ -157,7 +156,7 @@ describe('CompletedFetch', () => {
 
   it('keeps the position on a record the converter rejects, after handing out those before it', () => {
     const fetch = completed(batch(0, ['a', 'bad', 'c']));
-    const convert = (record: DecodedRecord) => {
+    const convert = (record: FetchedRecord) => {
       if (record.value?.toString() === 'bad') throw new Error('cannot convert');
       return record.offset;
     };

@@ -23,13 +23,17 @@
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
-import { ControlRecordType, LOG_OVERHEAD, MAGIC, MIN_BATCH_LENGTH, readControlRecordType, RecordBatchView, TimestampType, type DecodedRecord } from '@samsa/records';
+import { ControlRecordType, LOG_OVERHEAD, MAGIC, MIN_BATCH_LENGTH, readControlRecordType, RecordBatchView, TimestampType, type RecordHeader } from '@samsa/records';
 import type { TimestampTypeName } from './types.js';
 
 /** A decoded record before deserialization. Keys and values alias the fetched (or decompressed) bytes. */
-/** What a fetched record's batch says of all its records (records themselves are the batch's DecodedRecords). */
-export interface FetchedBatch {
+export interface FetchedRecord {
+  offset: number;
+  timestamp: number;
   timestampType: TimestampTypeName;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
   leaderEpoch: number;
 }
 
@@ -59,8 +63,7 @@ export class CompletedFetch {
   private readonly batchPositions: number[] = [];
   private structureError: SamsaError | undefined;
   private batchIndex = 0;
-  private pending: DecodedRecord[] = [];
-  private pendingBatch: FetchedBatch = { timestampType: 'CreateTime', leaderEpoch: -1 };
+  private pending: FetchedRecord[] = [];
   private pendingIndex = 0;
   private pendingBatchNextOffset = 0;
   private readonly aborted: AbortedTransactionEntry[];
@@ -92,7 +95,7 @@ export class CompletedFetch {
    * with nothing taken yet throws; with something taken, those records come back and the failure
    * repeats on the next call.
    */
-  take<T>(max: number, convert: (record: DecodedRecord, batch: FetchedBatch) => T): T[] {
+  take<T>(max: number, convert: (record: FetchedRecord) => T): T[] {
     const out: T[] = [];
     while (out.length < max) {
       if (this.pendingIndex >= this.pending.length) {
@@ -106,10 +109,10 @@ export class CompletedFetch {
         if (!more) break;
         continue;
       }
-      const record = this.pending[this.pendingIndex] as DecodedRecord;
+      const record = this.pending[this.pendingIndex] as FetchedRecord;
       let converted: T;
       try {
-        converted = convert(record, this.pendingBatch);
+        converted = convert(record);
       } catch (error) {
         if (out.length > 0) return out;
         throw error;
@@ -168,14 +171,13 @@ export class CompletedFetch {
       return true;
     }
     this.pending = records;
-    this.pendingBatch = { timestampType: view.timestampType === TimestampType.LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime', leaderEpoch: view.partitionLeaderEpoch };
     this.pendingIndex = 0;
     this.pendingBatchNextOffset = Math.max(this.position, view.nextOffset);
     return true;
   }
 
   /** The batch's records at or after the position, or undefined when the whole batch is not for the application. */
-  private decodeIfReturned(view: RecordBatchView): DecodedRecord[] | undefined {
+  private decodeIfReturned(view: RecordBatchView): FetchedRecord[] | undefined {
     try {
       if (this.input.readCommitted && view.hasProducerId) {
         const producerId = view.producerId;
@@ -187,9 +189,14 @@ export class CompletedFetch {
         }
       }
       if (view.isControl || view.nextOffset <= this.position) return undefined;
-      const records = view.recordList();
-      // Only a fetch that starts inside a batch returns records before its position.
-      return view.baseOffset < this.position ? records.filter((record) => record.offset >= this.position) : records;
+      const timestampType: TimestampTypeName = view.timestampType === TimestampType.LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime';
+      const leaderEpoch = view.partitionLeaderEpoch;
+      const out: FetchedRecord[] = [];
+      for (const record of view.records()) {
+        if (record.offset < this.position) continue;
+        out.push({ offset: record.offset, timestamp: record.timestamp, timestampType, key: record.key, value: record.value, headers: record.headers, leaderEpoch });
+      }
+      return out;
     } catch (error) {
       throw this.corrupt(`an undecodable batch at offset ${view.baseOffset} (${(error as Error).message})`, error);
     }

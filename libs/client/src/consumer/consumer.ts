@@ -21,10 +21,9 @@
  */
 import { SamsaError, silentLogger, type Logger } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
-import type { DecodedRecord } from '@samsa/records';
 import { Connection } from '../connection/connection.js';
 import { closedError } from '../connection/retry.js';
-import type { FetchedBatch } from './completed-fetch.js';
+import type { FetchedRecord } from './completed-fetch.js';
 import { resolveConsumerOptions, type ConsumerConfig, type ConsumerOptions } from './consumer-options.js';
 import { Fetcher } from './fetcher.js';
 import { PartitionStates, type PartitionState } from './partition-states.js';
@@ -234,7 +233,7 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
         {
           states: this.states,
           buffer: this.fetcher.buffer,
-          convert: (state, record, batch) => this.toConsumerRecord(state, record, batch),
+          convert: (state, record) => this.toConsumerRecord(state, record),
           onError: (state, error) => this.fetcher.handleBufferedError(state, error),
           onStale: (state) => {
             this.logger.debug({ topic: state.topic, partition: state.partition, position: state.position }, 'buffered data does not continue the position; fetching again');
@@ -249,26 +248,27 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
     }
   }
 
-  private toConsumerRecord(state: PartitionState, record: DecodedRecord, batch: FetchedBatch): ConsumerRecord<K, V> {
+  private toConsumerRecord(state: PartitionState, record: FetchedRecord): ConsumerRecord<K, V> {
     const { topic, partition } = state;
-    let key: K;
-    let value: V;
-    // No closures here: this runs per record.
-    try {
-      key = this.config.keyDeserializer.deserialize(record.key, topic);
-    } catch (error) {
-      throw this.undeserializable('key', state, record, error);
-    }
-    try {
-      value = this.config.valueDeserializer.deserialize(record.value, topic);
-    } catch (error) {
-      throw this.undeserializable('value', state, record, error);
-    }
-    return { topic, partition, offset: record.offset, timestamp: record.timestamp, timestampType: batch.timestampType, key, value, headers: record.headers, leaderEpoch: batch.leaderEpoch };
+    return {
+      topic,
+      partition,
+      offset: record.offset,
+      timestamp: record.timestamp,
+      timestampType: record.timestampType,
+      key: this.deserialize('key', state, record, () => this.config.keyDeserializer.deserialize(record.key, topic)),
+      value: this.deserialize('value', state, record, () => this.config.valueDeserializer.deserialize(record.value, topic)),
+      headers: record.headers,
+      leaderEpoch: record.leaderEpoch,
+    };
   }
 
-  private undeserializable(what: string, state: PartitionState, record: DecodedRecord, error: unknown): SamsaError {
-    return new SamsaError(ErrorCode.INVALID_RECORD, `could not deserialize the ${what} of ${describePartition(state)} at offset ${record.offset}: ${(error as Error).message}; seek past it to go on`, { cause: error, retriable: false });
+  private deserialize<T>(what: string, state: PartitionState, record: FetchedRecord, run: () => T): T {
+    try {
+      return run();
+    } catch (error) {
+      throw new SamsaError(ErrorCode.INVALID_RECORD, `could not deserialize the ${what} of ${describePartition(state)} at offset ${record.offset}: ${(error as Error).message}; seek past it to go on`, { cause: error, retriable: false });
+    }
   }
 
   /** Throws UNKNOWN_TOPIC_OR_PARTITION for a partition the cluster does not have (after one fresh metadata look). */

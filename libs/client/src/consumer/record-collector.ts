@@ -13,15 +13,14 @@
  *   back, and the position stays on the failing record, so the next call throws it.
  */
 import type { SamsaError } from '@samsa/common';
-import type { DecodedRecord } from '@samsa/records';
-import type { FetchedBatch } from './completed-fetch.js';
+import type { FetchedRecord } from './completed-fetch.js';
 import type { FetchBuffer } from './fetch-buffer.js';
 import type { PartitionState, PartitionStates } from './partition-states.js';
 
 export interface CollectContext<T> {
   states: PartitionStates;
   buffer: FetchBuffer;
-  convert(state: PartitionState, record: DecodedRecord, batch: FetchedBatch): T;
+  convert(state: PartitionState, record: FetchedRecord): T;
   /** An error entry reached the position: recover (e.g. reset), or throw it to the application. */
   onError(state: PartitionState, error: SamsaError): void;
   /** A push that does not start at the position: drop the partition's data and fetch again. */
@@ -77,7 +76,7 @@ function collectPartition<T>(context: CollectContext<T>, state: PartitionState, 
       return 'idle';
     }
     try {
-      out.push(...fetch.take(maxRecords - out.length, (record, batch) => context.convert(state, record, batch)));
+      out.push(...fetch.take(maxRecords - out.length, (record) => context.convert(state, record)));
     } finally {
       state.position = fetch.nextOffset;
     }
