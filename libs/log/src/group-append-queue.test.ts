@@ -45,13 +45,19 @@ const append = (id: number, size = 8) => {
   return bytes;
 };
 
+/** A queue whose writer is held with append `firstId` being written: what is enqueued next waits behind it. */
+async function writingFirst(firstId: number) {
+  const fake = fakeWriter();
+  const queue = new GroupAppendQueue(new SerialQueue(), fake.writer, silentLogger);
+  fake.hold();
+  const first = queue.enqueue(append(firstId), [], options);
+  await Promise.resolve();
+  return { fake, queue, first };
+}
+
 describe('GroupAppendQueue', () => {
   it('writes appends that queued during a write as one group, in arrival order, with consecutive offsets', async () => {
-    const fake = fakeWriter();
-    const queue = new GroupAppendQueue(new SerialQueue(), fake.writer, silentLogger);
-    fake.hold();
-    const first = queue.enqueue(append(1), [], options);
-    await Promise.resolve();
+    const { fake, queue, first } = await writingFirst(1);
     const rest = [2, 3, 4].map((id) => queue.enqueue(append(id), [], options));
     fake.go();
     const results = await Promise.all([first, ...rest]);
@@ -68,12 +74,9 @@ describe('GroupAppendQueue', () => {
   });
 
   it('splits a backlog into groups of at most GROUP_APPEND_BYTES', async () => {
-    const fake = fakeWriter();
-    const queue = new GroupAppendQueue(new SerialQueue(), fake.writer, silentLogger);
-    fake.hold();
+    const { fake, queue, first } = await writingFirst(0);
     const size = GROUP_APPEND_BYTES / 4;
-    const pending = [queue.enqueue(append(0), [], options)];
-    await Promise.resolve();
+    const pending = [first];
     for (let id = 1; id <= 9; id++) pending.push(queue.enqueue(append(id, size), [], options));
     fake.go();
     await Promise.all(pending);
@@ -81,11 +84,7 @@ describe('GroupAppendQueue', () => {
   });
 
   it('failQueued rejects every append still waiting', async () => {
-    const fake = fakeWriter();
-    const queue = new GroupAppendQueue(new SerialQueue(), fake.writer, silentLogger);
-    fake.hold();
-    const first = queue.enqueue(append(1), [], options);
-    await Promise.resolve();
+    const { fake, queue, first } = await writingFirst(1);
     const waiting = queue.enqueue(append(2), [], options);
     queue.failQueued(new Error('log failed'));
     fake.go();

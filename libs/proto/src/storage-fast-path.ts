@@ -259,7 +259,7 @@ export const StorageServiceFastClient = grpc.makeGenericClientConstructor(
   {
     ...base,
     produce: { ...base.produce, requestSerialize: passEncoded(encodeProduceRequest) },
-    produceStream: { ...base.produceStream, requestSerialize: passEncoded((message: Parameters<typeof encodeProduceStreamRequest>[0]) => encodeProduceStreamRequest(message)) },
+    produceStream: { ...base.produceStream, requestSerialize: passEncoded(encodeProduceStreamRequest) },
     fetch: { ...base.fetch, responseDeserialize: decodeFetchResponse },
     fetchStream: { ...base.fetchStream, responseDeserialize: decodeFetchResponse },
   },
