@@ -8,6 +8,7 @@ import { startIsrProposer } from './adapters/isr-proposer.js';
 import { createNodeMetrics } from './adapters/node-metrics.js';
 import { ReplicaFetchers } from './adapters/replica-fetcher.js';
 import { storageNodeConfigSchema } from './config.js';
+import { readMemoryPool } from './domain/read-buffers.js';
 import { ReplicaManager } from './domain/replica-manager.js';
 import { endpointOf, storageServiceBinding } from './grpc/storage.grpc.js';
 import { RequestBudget } from './domain/produce-stream.js';
@@ -55,6 +56,7 @@ await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clo
     controllerEndpoint: endpointOf(config.controllerAddress),
     leaderHint: (topic: string, partition: number) => leaderHintOf(link.image, topic, partition),
     topicExists: (topic: string) => link.image.topic(topic) !== undefined,
+    readMemory: readMemoryPool(),
     metrics: nodeMetrics,
     produceStreamLimits: { maxInFlight: config.queuedMaxRequests, budget: new RequestBudget(config.queuedMaxRequestBytes) },
   };

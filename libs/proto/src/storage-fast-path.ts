@@ -240,14 +240,15 @@ const passEncoded =
 
 /**
  * The StorageService definition for servers: zero-copy produce decoding, single-copy fetch
- * encoding. FetchStream also takes responses already encoded (a Buffer), so a server can encode
- * into memory it reuses once grpc-js has taken the message.
+ * encoding. Fetch and FetchStream also take responses already encoded (a Buffer), so a server can
+ * copy records out of memory it reuses, or encode into memory it reuses once grpc-js has taken the
+ * message.
  */
 export const StorageServiceFastDefinition = {
   ...base,
   produce: { ...base.produce, requestDeserialize: decodeProduceRequest },
   produceStream: { ...base.produceStream, requestDeserialize: decodeProduceStreamRequest },
-  fetch: { ...base.fetch, responseSerialize: encodeFetchResponse },
+  fetch: { ...base.fetch, responseSerialize: passEncoded((message: storage.FetchResponse) => encodeFetchResponse(message)) },
   fetchStream: { ...base.fetchStream, responseSerialize: passEncoded((message: storage.FetchStreamResponse) => encodeFetchResponse(message)) },
 } as const;
 

@@ -5,9 +5,9 @@
  * none is left or the client goes away. The sink's `write` returning false is HTTP/2 flow control
  * telling us to wait for `drained` — the consumer's back-pressure.
  */
-import { alignedBuffer } from '@samsa/log';
 import type { storage } from '@samsa/proto';
 import { awaitAnyChange, readOnce, validateFetch, type FetchContext, type FetchInput } from './fetch.js';
+import { ReadBuffers } from './read-buffers.js';
 
 export interface StreamSink {
   /** Must copy (encode) the response before returning: its records alias read buffers the stream reuses. */
@@ -20,7 +20,15 @@ const IDLE_WAIT_MS = 30_000;
 export async function runFetchStream(input: FetchInput, context: FetchContext, sink: StreamSink, signal: AbortSignal): Promise<void> {
   validateFetch(input);
   const topics = input.topics.map((topic) => ({ topic: topic.topic, partitions: topic.partitions.map((partition) => ({ ...partition })) }));
-  const readBuffers = new ReadBuffers(input.maxBytes);
+  const readBuffers = new ReadBuffers(context.readMemory, input.maxBytes);
+  try {
+    await pushUntilDone(input, topics, readBuffers, context, sink, signal);
+  } finally {
+    readBuffers.release();
+  }
+}
+
+async function pushUntilDone(input: FetchInput, topics: storage.FetchTopic[], readBuffers: ReadBuffers, context: FetchContext, sink: StreamSink, signal: AbortSignal): Promise<void> {
   while (!signal.aborted && topics.some((topic) => topic.partitions.length > 0)) {
     const read = await readOnce({ ...input, topics, readBuffer: (topic, partition) => readBuffers.for(topic, partition) }, context);
     const pushed: storage.FetchTopicData[] = [];
@@ -40,30 +48,5 @@ export async function runFetchStream(input: FetchInput, context: FetchContext, s
       continue;
     }
     await awaitAnyChange(read.partitions, input.maxWaitMs > 0 ? input.maxWaitMs : IDLE_WAIT_MS, context.clock, signal);
-  }
-}
-
-/** Largest read buffer kept per partition; larger reads take fresh memory. */
-const MAX_READ_BUFFER = 16 << 20;
-/** Room past a push's bytes: the header peek at the next batch and a direct read's alignment. */
-const READ_SLACK = 64 * 1024;
-
-/**
- * One buffer per partition that its reads land in, push after push: the sink copies each push out
- * before the next read, so the stream reuses the same memory instead of allocating per push.
- * The memory is aligned, so the log can read into it with O_DIRECT.
- */
-class ReadBuffers {
-  private readonly buffers = new Map<string, Buffer>();
-
-  constructor(private readonly maxBytes: number) {}
-
-  for(topic: string, partition: storage.FetchPartition): Buffer | undefined {
-    const size = Math.min(this.maxBytes, partition.partitionMaxBytes) + READ_SLACK;
-    if (size > MAX_READ_BUFFER) return undefined;
-    const key = `${topic}\u0000${partition.partition}`;
-    let buffer = this.buffers.get(key);
-    if (!buffer) this.buffers.set(key, (buffer = alignedBuffer(size)));
-    return buffer;
   }
 }

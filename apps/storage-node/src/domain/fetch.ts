@@ -7,9 +7,10 @@
  * larger (KIP-74). A long poll parks until minBytes are available, a partition errs, or maxWaitMs
  * passes — woken by appends and high-watermark moves, never by polling.
  */
-import { isSamsaError, SamsaError, type Clock, type Logger } from '@samsa/common';
+import { isSamsaError, SamsaError, type Clock, type Logger, type ReusedBuffers } from '@samsa/common';
 import { ErrorCode, IsolationLevel, type storage } from '@samsa/proto';
 import type { Partition } from './partition.js';
+import { ReadBuffers } from './read-buffers.js';
 import type { ReplicaManager } from './replica-manager.js';
 
 export interface FetchContext {
@@ -18,6 +19,8 @@ export interface FetchContext {
   logger: Logger;
   leaderHint(topic: string, partition: number): storage.LeaderHint | undefined;
   topicExists(topic: string): boolean;
+  /** The node's pool of aligned memory fetch reads land in (see read-buffers.ts). */
+  readMemory: ReusedBuffers;
 }
 
 export interface FetchInput {
@@ -126,7 +129,7 @@ async function readPartition(
     }
     const readCommitted = !follower && input.isolationLevel === IsolationLevel.ISOLATION_LEVEL_READ_COMMITTED;
     const upper = follower ? log.logEndOffset : readCommitted ? partition.lastStableOffset : partition.highWatermark;
-    const buffer = input.readBuffer?.(topic, request);
+    const buffer = request.fetchOffset < upper ? input.readBuffer?.(topic, request) : undefined;
     const read = await log.read(request.fetchOffset, { maxBytes, maxOffset: upper, minOneBatch: firstNonEmpty, ...(buffer ? { buffer } : {}) });
     const aborted = readCommitted && read.bytes.length > 0 ? log.abortedTransactions(read.firstOffset, read.nextOffset).map(({ producerId, firstOffset }) => ({ producerId, firstOffset })) : [];
     const data = { ...base(partition, request.partition), abortedTransactions: aborted, records: read.bytes };
@@ -152,15 +155,24 @@ function base(partition: Partition, index: number): PartitionData {
   };
 }
 
-/** A unary (long-poll) fetch. */
-export async function fetch(input: FetchInput, context: FetchContext, signal?: AbortSignal): Promise<storage.FetchTopicData[]> {
+/**
+ * A unary (long-poll) fetch. The records of the answer alias read buffers that are reused once
+ * this returns, so `encode` turns the answer into what is sent (copying the records) first.
+ */
+export async function fetch<T>(input: FetchInput, context: FetchContext, encode: (topics: storage.FetchTopicData[]) => T, signal?: AbortSignal): Promise<T> {
   validateFetch(input);
-  const deadline = context.clock.monotonicMs() + input.maxWaitMs;
-  for (;;) {
-    const read = await readOnce(input, context);
-    const remaining = deadline - context.clock.monotonicMs();
-    if (read.bytes >= Math.max(1, input.minBytes) || read.errored || remaining <= 0 || input.topics.length === 0 || signal?.aborted) return read.topics;
-    await awaitAnyChange(read.partitions, remaining, context.clock, signal);
+  const buffers = new ReadBuffers(context.readMemory, input.maxBytes);
+  const reading: FetchInput = { ...input, readBuffer: (topic, partition) => buffers.for(topic, partition) };
+  try {
+    const deadline = context.clock.monotonicMs() + input.maxWaitMs;
+    for (;;) {
+      const read = await readOnce(reading, context);
+      const remaining = deadline - context.clock.monotonicMs();
+      if (read.bytes >= Math.max(1, input.minBytes) || read.errored || remaining <= 0 || input.topics.length === 0 || signal?.aborted) return encode(read.topics);
+      await awaitAnyChange(read.partitions, remaining, context.clock, signal);
+    }
+  } finally {
+    buffers.release();
   }
 }
 

@@ -63,11 +63,17 @@ export function storageServiceBinding(deps: StorageTransportDeps, logger: Logger
           },
           deps.produceStreamLimits,
         ),
-      fetch: async (request, context) => {
-        const topics = await fetch(request, deps, AbortSignal.any([context.signal, deps.stopping]));
-        deps.metrics.bytesOut.inc(recordBytes(topics));
-        return { topics };
-      },
+      fetch: (request, context) =>
+        fetch(
+          request,
+          deps,
+          (topics) => {
+            deps.metrics.bytesOut.inc(recordBytes(topics));
+            // Encoded now, copying the records out of the read buffers the node reuses next.
+            return storage.encodeFetchResponse({ topics }) as unknown as storage.FetchResponse;
+          },
+          AbortSignal.any([context.signal, deps.stopping]),
+        ),
       fetchStream: async (request, call, context) => {
         const signal = AbortSignal.any([context.signal, deps.stopping]);
         const sink = fetchStreamSink(call, signal);

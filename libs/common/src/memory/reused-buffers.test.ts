@@ -38,4 +38,21 @@ describe('ReusedBuffers', () => {
     expect(buffers.take(250).buffer).toBe(taken[3]?.buffer);
     expect(buffers.available).toBe(0);
   });
+
+  it('takes fresh memory from the allocator it was given, and reuses it like any other', () => {
+    const made: ArrayBuffer[] = [];
+    const buffers = new ReusedBuffers(1, 4096, (size) => {
+      const memory = new ArrayBuffer(size + 100);
+      made.push(memory);
+      return memory;
+    });
+    const first = buffers.take(10);
+    expect(made).toHaveLength(1);
+    expect(first.buffer).toBe(made[0]);
+    expect(first.byteOffset).toBe(0);
+    expect(made[0]?.byteLength).toBe(4196);
+    buffers.give(first);
+    expect(buffers.take(4000).buffer).toBe(made[0]);
+    expect(made).toHaveLength(1);
+  });
 });

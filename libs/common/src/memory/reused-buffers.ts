@@ -13,6 +13,8 @@ export class ReusedBuffers {
   constructor(
     private readonly kept: number,
     private readonly minBytes = 64 * 1024,
+    /** Fresh memory of at least `size` bytes (e.g. page-aligned memory for direct I/O); buffers start at its offset 0. */
+    private readonly allocate: (size: number) => ArrayBuffer = (size) => Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer,
   ) {}
 
   /** Buffers waiting for reuse. */
@@ -23,7 +25,7 @@ export class ReusedBuffers {
   /** A buffer of exactly `size` bytes, in memory used before when a large enough one is free. */
   take(size: number): Buffer {
     const index = this.free.findIndex((memory) => memory.byteLength >= size);
-    const memory = index >= 0 ? (this.free.splice(index, 1)[0] as ArrayBuffer) : Buffer.allocUnsafeSlow(Math.max(size, this.minBytes)).buffer;
+    const memory = index >= 0 ? (this.free.splice(index, 1)[0] as ArrayBuffer) : this.allocate(Math.max(size, this.minBytes));
     return Buffer.from(memory, 0, size);
   }
 
