@@ -94,13 +94,13 @@ async function produceOnly(): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=rf3 measures only the RF 3 acks=all produce. */
+/** BENCH_ONLY=rf3 measures only the RF 3 acks=all produce (BENCH_BYTES, default 128 MiB). */
 async function rf3Only(): Promise<void> {
-  const triple = await startCluster({ nodes: 3, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) });
+  const triple = await startCluster({ nodes: 3, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
   try {
     await createTopic(triple, 'bench-rf3', 3);
     const c3 = client(triple, await leaderOf(triple, 'bench-rf3'));
-    console.log(`produce acks=all RF3: ${(await produceStream(c3, 'bench-rf3', 128 * 1024 * 1024, -1)).toFixed(1)} MB/s`);
+    console.log(`produce acks=all RF3: ${(await produceStream(c3, 'bench-rf3', Number(process.env.BENCH_BYTES ?? 128 * 1024 * 1024), -1)).toFixed(1)} MB/s`);
     c3.close();
   } finally {
     await triple.close();

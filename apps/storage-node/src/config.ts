@@ -23,5 +23,6 @@ export const storageNodeConfigSchema = {
   isrCheckIntervalMs: ms('How often leaders check their followers for ISR changes', 250),
   queuedMaxRequests: intKey({ doc: 'queued.max.requests: produce requests one ProduceStream processes at once; beyond it the stream stops reading (HTTP/2 flow control holds the producer back)', default: 500, min: 1, max: 100_000 }),
   queuedMaxRequestBytes: intKey({ doc: 'queued.max.request.bytes: record bytes of produce requests the node processes at once, over all streams; beyond it streams stop reading', default: 256 * 1_048_576, unit: 'bytes', min: 1, max: 16 * 1024 * 1_048_576 }),
+  heapGrowingPercent: intKey({ doc: 'How far the V8 heap may grow past its live size before the next full GC, in percent; 0 lets V8 decide (see adapters/heap-tuning.ts)', default: 300, unit: 'percent', min: 0, max: 1000 }),
   controlledShutdownTimeoutMs: ms('How long SIGTERM waits for leadership to move away before stopping', 30_000),
 };

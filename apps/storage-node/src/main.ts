@@ -4,6 +4,7 @@ import { runService } from '@samsa/service-kit';
 import { ControllerLink } from './adapters/controller-link.js';
 import { assignmentsOf, leaderHintOf } from './adapters/assignments.js';
 import { FileLogOpener } from './adapters/file-log-opener.js';
+import { tuneHeapGrowth } from './adapters/heap-tuning.js';
 import { startIsrProposer } from './adapters/isr-proposer.js';
 import { createNodeMetrics } from './adapters/node-metrics.js';
 import { ReplicaFetchers } from './adapters/replica-fetcher.js';
@@ -14,6 +15,7 @@ import { endpointOf, storageServiceBinding } from './grpc/storage.grpc.js';
 import { RequestBudget } from './domain/produce-stream.js';
 
 await runService('storage-node', storageNodeConfigSchema, ({ config, logger, clock, metrics }) => {
+  tuneHeapGrowth(config.heapGrowingPercent);
   const nodeMetrics = createNodeMetrics(metrics.registry, () => replicas);
   const link: ControllerLink = new ControllerLink({
     controllerAddress: config.controllerAddress,
