@@ -248,8 +248,8 @@ export const StorageServiceFastDefinition = {
   ...base,
   produce: { ...base.produce, requestDeserialize: decodeProduceRequest },
   produceStream: { ...base.produceStream, requestDeserialize: decodeProduceStreamRequest },
-  fetch: { ...base.fetch, responseSerialize: passEncoded((message: storage.FetchResponse) => encodeFetchResponse(message)) },
-  fetchStream: { ...base.fetchStream, responseSerialize: passEncoded((message: storage.FetchStreamResponse) => encodeFetchResponse(message)) },
+  fetch: { ...base.fetch, responseSerialize: passEncoded(encodeFetchResponse) },
+  fetchStream: { ...base.fetchStream, responseSerialize: passEncoded(encodeFetchResponse) },
 } as const;
 
 /**

@@ -161,9 +161,7 @@ function base(partition: Partition, index: number): PartitionData {
  */
 export async function fetch<T>(input: FetchInput, context: FetchContext, encode: (topics: storage.FetchTopicData[]) => T, signal?: AbortSignal): Promise<T> {
   validateFetch(input);
-  const buffers = new ReadBuffers(context.readMemory, input.maxBytes);
-  const reading: FetchInput = { ...input, readBuffer: (topic, partition) => buffers.for(topic, partition) };
-  try {
+  return withReadBuffers(input, context, async (reading) => {
     const deadline = context.clock.monotonicMs() + input.maxWaitMs;
     for (;;) {
       const read = await readOnce(reading, context);
@@ -171,6 +169,17 @@ export async function fetch<T>(input: FetchInput, context: FetchContext, encode:
       if (read.bytes >= Math.max(1, input.minBytes) || read.errored || remaining <= 0 || input.topics.length === 0 || signal?.aborted) return encode(read.topics);
       await awaitAnyChange(read.partitions, remaining, context.clock, signal);
     }
+  });
+}
+
+/**
+ * Runs `body` with `input` reading into buffers from the node's pool (one per partition, reused
+ * read after read); they go back to the pool once `body` settles, so it copies records out first.
+ */
+export async function withReadBuffers<T>(input: FetchInput, context: FetchContext, body: (reading: FetchInput) => Promise<T>): Promise<T> {
+  const buffers = new ReadBuffers(context.readMemory, input.maxBytes);
+  try {
+    return await body({ ...input, readBuffer: (topic, partition) => buffers.for(topic, partition) });
   } finally {
     buffers.release();
   }
