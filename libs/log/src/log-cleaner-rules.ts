@@ -10,7 +10,8 @@
  *   - it is the latest record for its key: offset ≥ map[key], or its key is not in the map
  *     (nothing newer in the dirty range supersedes it);
  *   - it is not a tombstone (null value) in a segment past the delete horizon.
- * Control batches (transaction markers) are always kept whole.
+ * A transaction marker (control batch) is kept whole, or dropped once its segment is past the
+ * delete horizon and nothing of its transaction is left in the log (TransactionMarkers below).
  *
  * A batch that keeps every record is kept byte-for-byte. Otherwise it is rebuilt with the same
  * baseOffset, lastOffsetDelta, producer id/epoch/base sequence, transactional flag, partition
@@ -94,11 +95,45 @@ export class AbortedTransactions {
   }
 }
 
+/**
+ * Which transaction markers a run may drop (Kafka's CleanedTransactionMetadata, more cautious):
+ * it sees every batch of the run in offset order, and a marker may go only if no transactional
+ * batch of its producer came since that producer's previous marker — a producer has at most one
+ * open transaction, so those batches are exactly the marker's transaction — and the run has read
+ * every batch before it. Data of an aborted transaction is removed the first time a run reads it,
+ * so its marker goes one run later; a committed transaction's marker goes once the cleaner has
+ * removed every one of its records (superseded keys). Without the marker, a rebuilt producer state
+ * would see no open transaction either, because none of its batches is left.
+ */
+export class TransactionMarkers {
+  /** Producers with a transactional batch read since their last marker. */
+  private readonly open = new Set<number>();
+  private blind = false;
+
+  /** The run did not read a range of the log (a segment it knew could not change): markers after it must stay. */
+  skipped(): void {
+    this.blind = true;
+  }
+
+  /** Notes a batch read in offset order; true when it is a marker nothing of whose transaction is left. */
+  droppable(view: RecordBatchView): boolean {
+    if (view.producerId < 0) return false;
+    if (!view.isControl) {
+      if (view.isTransactional) this.open.add(view.producerId);
+      return false;
+    }
+    const transactionLeft = this.open.delete(view.producerId);
+    return !this.blind && !transactionLeft;
+  }
+}
+
 /** Everything the cleaner needs to judge the batches of one segment. */
 export interface CleaningRules {
   offsetMap: OffsetMap;
   aborted: AbortedTransactions;
-  /** The segment is past the delete horizon: its latest-for-key tombstones go. */
+  /** The run's marker bookkeeping: every batch judged passes through it. */
+  markers: TransactionMarkers;
+  /** The segment is past the delete horizon: its latest-for-key tombstones go, and its markers may. */
   dropTombstones: boolean;
   /** True when `view`, emptied, must stay as a bare header (it is its producer's last batch). */
   keepEmptyHeader(view: RecordBatchView): boolean;
@@ -130,7 +165,8 @@ export function addToOffsetMap(map: OffsetMap, view: RecordBatchView, aborted: A
 }
 
 export function decideBatch(view: RecordBatchView, rules: CleaningRules): BatchDecision {
-  if (view.isControl) return { kind: 'keep' };
+  const droppableMarker = rules.markers.droppable(view);
+  if (view.isControl) return droppableMarker && rules.dropTombstones ? { kind: 'drop', recordsRemoved: 0 } : { kind: 'keep' };
   const records = [...view.records()];
   const kept = rules.aborted.contains(view) ? [] : records.filter((record) => retains(record, rules));
   const recordsRemoved = records.length - kept.length;

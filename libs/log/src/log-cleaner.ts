@@ -1,6 +1,7 @@
 /**
  * Log compaction (`cleanup.policy=compact`): keeps the latest record per key, removing older
- * ones, aborted transactional data and — after delete.retention.ms — tombstones. Offsets never
+ * ones, aborted transactional data and — after delete.retention.ms — tombstones and the
+ * transaction markers whose transactions have no record left. Offsets never
  * change; a compacted segment simply has gaps (spec §1.3, §5.1). What is kept per record and
  * batch is decided in log-cleaner-rules.ts; this module plans a run and replaces segments.
  *
@@ -43,7 +44,7 @@ import { silentLogger, type Logger } from '@samsa/common';
 import type { RecordBatchView } from '@samsa/records';
 import { syncDirectory } from './checkpoint-file.js';
 import { CleanedSegmentWriter, readSegmentBatches } from './log-cleaner-io.js';
-import { AbortedTransactions, OffsetMap, addToOffsetMap, decideBatch, type CleaningRules } from './log-cleaner-rules.js';
+import { AbortedTransactions, OffsetMap, TransactionMarkers, addToOffsetMap, decideBatch, type CleaningRules } from './log-cleaner-rules.js';
 import { segmentOptions } from './log-config.js';
 import { LogSegment } from './log-segment.js';
 import type { PartitionLog } from './partition-log.js';
@@ -96,6 +97,8 @@ interface CleanedCopy {
   path: string;
   size: number;
   recordsRemoved: number;
+  /** Offsets of the transaction markers left out: their aborted-transaction entries go with them. */
+  droppedMarkers: Set<number>;
 }
 
 const running = new WeakSet<PartitionLog>();
@@ -154,6 +157,7 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
   const mappedEnd = Math.min(plan.cleanEnd, offsetMap.end);
   if (mappedEnd < plan.cleanEnd) logger.info({ mappedEnd, cleanEnd: plan.cleanEnd, keys: offsetMap.size }, 'offset map full (log.cleaner.dedupe.buffer.size): cleaning up to mappedEnd now, the rest in the next run');
   const horizonMs = options.nowMs - log.config.deleteRetentionMs;
+  const markers = new TransactionMarkers();
   for (const [i, segment] of plan.segments.entries()) {
     if (segment.baseOffset >= mappedEnd) break;
     const size = plan.sizes[i] as number;
@@ -161,11 +165,13 @@ async function runCompaction(log: PartitionLog, options: CompactionOptions, logg
     const rules: CleaningRules = {
       offsetMap,
       aborted,
+      markers,
       dropTombstones: segment.largestTimestamp(await segment.lastModifiedMs()) < horizonMs,
       keepEmptyHeader: (view: RecordBatchView) => view.producerId >= 0 && log.producerState(view.producerId)?.batches.at(-1)?.lastOffset === view.lastOffset,
     };
     // A segment cleaned before can only change through newer keys or expiring tombstones.
     const unchangeable = segmentEnd <= plan.dirtyStart && offsetMap.size === 0 && (!rules.dropTombstones || settled.has(segment));
+    if (unchangeable) markers.skipped();
     const copy = unchangeable ? undefined : await writeCleanedCopy(segment, size, rules);
     if (!copy) {
       if (rules.dropTombstones) settled.add(segment);
@@ -237,6 +243,7 @@ async function writeCleanedCopy(segment: LogSegment, size: number, rules: Cleani
   let writer: CleanedSegmentWriter | undefined;
   let unchangedUntil = 0;
   let recordsRemoved = 0;
+  const droppedMarkers = new Set<number>();
   try {
     for await (const { view, position } of readSegmentBatches(logPath, size)) {
       const decision = decideBatch(view, rules);
@@ -246,6 +253,7 @@ async function writeCleanedCopy(segment: LogSegment, size: number, rules: Cleani
         continue;
       }
       recordsRemoved += decision.recordsRemoved;
+      if (view.isControl) droppedMarkers.add(view.baseOffset);
       if (!writer) {
         writer = await CleanedSegmentWriter.create(cleanedPath);
         await writer.copyRange(logPath, 0, unchangedUntil);
@@ -254,7 +262,7 @@ async function writeCleanedCopy(segment: LogSegment, size: number, rules: Cleani
     }
     if (!writer) return undefined;
     await writer.finish();
-    return { path: cleanedPath, size: writer.size, recordsRemoved };
+    return { path: cleanedPath, size: writer.size, recordsRemoved, droppedMarkers };
   } catch (error) {
     await writer?.discard();
     throw error;
@@ -290,8 +298,8 @@ function installCopy(
     const swapPath = paths.log + SWAP_SUFFIX;
     await rename(copy.path, swapPath);
     await syncDirectory(log.dir);
-    // The rebuilt txn index would be empty: the cleaned copy keeps every marker, so keep every entry.
-    const abortedTxns = [...segment.txnIndex.all];
+    // The reopened segment's txn index starts empty (its file is removed below): restore the entry of every ABORT marker the copy kept.
+    const abortedTxns = segment.txnIndex.all.filter((txn) => !copy.droppedMarkers.has(txn.lastOffset));
     // Replace the file under reads in flight: they keep the old inode through the open handle.
     await Promise.all([rm(paths.index, { force: true }), rm(paths.timeIndex, { force: true }), rm(paths.txnIndex, { force: true })]);
     await rename(swapPath, paths.log);

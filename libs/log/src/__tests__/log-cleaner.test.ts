@@ -240,6 +240,67 @@ describe('compactLog tombstones and transactions', () => {
     expect((await storedBatches(log)).filter((b) => b.isControl).map((b) => b.baseOffset)).toEqual([4, 6]);
     expect(log.abortedTransactions(0, log.logEndOffset)).toEqual(abortedBefore);
   });
+
+  it('removes a transaction marker past delete.retention.ms once no record of its transaction is left, with its aborted-transaction entry', async () => {
+    const log = await t.open({ ...COMPACT, deleteRetentionMs: 60_000 });
+    const producer = { id: 100, epoch: 0 };
+    await append(log, producerBatch([['a', 'aborted']], { ...producer, sequence: 0 }, { transactional: true })); // 0
+    await append(log, marker('abort', producer)); // 1
+    await append(log, producerBatch([['b', 'old']], { ...producer, sequence: 1 }, { transactional: true })); // 2
+    await append(log, marker('commit', producer)); // 3
+    await append(log, keyedBatch([['b', 'new']])); // 4: supersedes 2
+    await append(log, producerBatch([['c', 'kept']], { ...producer, sequence: 2 }, { transactional: true })); // 5
+    await append(log, marker('commit', producer)); // 6
+    await log.roll();
+    await append(log, keyedBatch([['z', 'z']])); // 7
+    const markerOffsets = async () => (await storedBatches(log)).filter((b) => b.isControl).map((b) => b.baseOffset);
+    const expected = [
+      { offset: 4, key: 'b', value: 'new' },
+      { offset: 5, key: 'c', value: 'kept' },
+      { offset: 7, key: 'z', value: 'z' },
+    ];
+
+    // Within the horizon every marker stays, though the records of two transactions go.
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 2, segmentsCleaned: 1 });
+    expect(await readAll(log)).toEqual(expected);
+    expect(await markerOffsets()).toEqual([1, 3, 6]);
+    expect(log.abortedTransactions(0, log.logEndOffset)).toMatchObject([{ producerId: 100, firstOffset: 0, lastOffset: 1 }]);
+
+    // Past it, the markers of the emptied transactions go; the one whose record is kept stays.
+    t.ctx.clock.advance(61_000);
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 1 });
+    expect(await readAll(log)).toEqual(expected);
+    expect(await markerOffsets()).toEqual([6]);
+    expect(log.abortedTransactions(0, log.logEndOffset)).toEqual([]);
+
+    // A rebuild from the segments (no snapshot, no indexes) finds no transaction left open.
+    await log.close();
+    for (const name of await readdir(t.ctx.dir)) if (!name.endsWith('.log')) await rm(join(t.ctx.dir, name));
+    const reopened = await t.open({ ...COMPACT, deleteRetentionMs: 60_000 });
+    expect(reopened.firstUnstableOffset()).toBeUndefined();
+    expect(await readAll(reopened)).toEqual(expected);
+    expect(await t.compact(reopened)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 0, segmentsRemoved: 0 });
+  });
+
+  it('keeps a marker when the run skipped an earlier segment that may hold its transaction', async () => {
+    const log = await t.open({ ...COMPACT, deleteRetentionMs: 60_000 });
+    const producer = { id: 100, epoch: 0 };
+    await append(log, producerBatch([['a', 'committed']], { ...producer, sequence: 0 }, { transactional: true })); // 0
+    await log.roll();
+    await append(log, marker('commit', producer)); // 1
+    await append(log, keyedBatch([['m', 'later']], 1_700_000_120_000)); // 2: its segment reaches the horizon later
+    await log.roll();
+    await append(log, keyedBatch([['z', 'z']])); // 3
+
+    t.ctx.clock.advance(61_000); // the first segment is past the horizon, the second not yet
+    await t.compact(log);
+    t.ctx.clock.advance(140_000); // now both are; no new data, so the unchanged first segment is not read again
+    expect(await t.compact(log)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 0, segmentsRemoved: 0 });
+    expect((await storedBatches(log)).filter((b) => b.isControl).map((b) => b.baseOffset)).toEqual([1]);
+    await log.close();
+    for (const name of await readdir(t.ctx.dir)) if (!name.endsWith('.log')) await rm(join(t.ctx.dir, name));
+    expect((await t.open({ ...COMPACT, deleteRetentionMs: 60_000 })).firstUnstableOffset()).toBeUndefined();
+  });
 });
 
 describe('reading a compacted log', () => {
