@@ -45,6 +45,12 @@ export function useCleanerContext() {
       scratchDirs.push(dir);
       return dir;
     },
+    /** Closes `log`, deletes everything but its segment files (indexes, snapshots, checkpoints) and reopens it: a rebuild from the segments alone. */
+    async rebuiltFromSegments(log: PartitionLog, config: Partial<LogConfig> = COMPACT): Promise<PartitionLog> {
+      await log.close();
+      for (const name of await readdir(ctx.dir)) if (!name.endsWith('.log')) await rm(join(ctx.dir, name));
+      return this.open(config);
+    },
     async openAt(dir: string): Promise<PartitionLog> {
       const log = await PartitionLog.open({ dir, clock: ctx.clock, config: COMPACT });
       openLogs.push(log);

@@ -242,7 +242,8 @@ describe('compactLog tombstones and transactions', () => {
   });
 
   it('removes a transaction marker past delete.retention.ms once no record of its transaction is left, with its aborted-transaction entry', async () => {
-    const log = await t.open({ ...COMPACT, deleteRetentionMs: 60_000 });
+    const config = { ...COMPACT, deleteRetentionMs: 60_000 };
+    const log = await t.open(config);
     const producer = { id: 100, epoch: 0 };
     await append(log, producerBatch([['a', 'aborted']], { ...producer, sequence: 0 }, { transactional: true })); // 0
     await append(log, marker('abort', producer)); // 1
@@ -274,16 +275,15 @@ describe('compactLog tombstones and transactions', () => {
     expect(log.abortedTransactions(0, log.logEndOffset)).toEqual([]);
 
     // A rebuild from the segments (no snapshot, no indexes) finds no transaction left open.
-    await log.close();
-    for (const name of await readdir(t.ctx.dir)) if (!name.endsWith('.log')) await rm(join(t.ctx.dir, name));
-    const reopened = await t.open({ ...COMPACT, deleteRetentionMs: 60_000 });
+    const reopened = await t.rebuiltFromSegments(log, config);
     expect(reopened.firstUnstableOffset()).toBeUndefined();
     expect(await readAll(reopened)).toEqual(expected);
     expect(await t.compact(reopened)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 0, segmentsRemoved: 0 });
   });
 
   it('keeps a marker when the run skipped an earlier segment that may hold its transaction', async () => {
-    const log = await t.open({ ...COMPACT, deleteRetentionMs: 60_000 });
+    const config = { ...COMPACT, deleteRetentionMs: 60_000 };
+    const log = await t.open(config);
     const producer = { id: 100, epoch: 0 };
     await append(log, producerBatch([['a', 'committed']], { ...producer, sequence: 0 }, { transactional: true })); // 0
     await log.roll();
@@ -297,9 +297,7 @@ describe('compactLog tombstones and transactions', () => {
     t.ctx.clock.advance(140_000); // now both are; no new data, so the unchanged first segment is not read again
     expect(await t.compact(log)).toMatchObject({ recordsRemoved: 0, segmentsCleaned: 0, segmentsRemoved: 0 });
     expect((await storedBatches(log)).filter((b) => b.isControl).map((b) => b.baseOffset)).toEqual([1]);
-    await log.close();
-    for (const name of await readdir(t.ctx.dir)) if (!name.endsWith('.log')) await rm(join(t.ctx.dir, name));
-    expect((await t.open({ ...COMPACT, deleteRetentionMs: 60_000 })).firstUnstableOffset()).toBeUndefined();
+    expect((await t.rebuiltFromSegments(log, config)).firstUnstableOffset()).toBeUndefined();
   });
 });
 
