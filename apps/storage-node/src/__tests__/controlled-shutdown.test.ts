@@ -2,7 +2,8 @@
  * Controlled shutdown on 3 storage nodes + controller (child processes; issue #6, membership): a
  * leader sent SIGTERM has its leadership moved to another in-sync replica before it exits 0 —
  * the controller names the new leader the moment the process is gone, long before the broker
- * session (9 s) would have expired — and the new leader serves every acknowledged record.
+ * session (9 s) would have expired — the new leader serves every acknowledged record, and the
+ * stopped node, restarted, rejoins the ISR.
  */
 import { afterEach, expect, it } from 'vitest';
 import { ErrorCode } from '@samsa/proto';
@@ -51,4 +52,8 @@ it('moves leadership to an in-sync replica before a leader stopped with SIGTERM 
     read = read.concat(valuesOf(data.records, read.length).map((record) => record.value));
   }
   expect(read).toEqual(acknowledged);
+
+  // Restarted, the stopped node catches up and rejoins the ISR.
+  await c.restart(leader);
+  await awaitTopicState(controller, 'handover', (list) => list[0]?.isr.length === 3, 30_000);
 }, 90_000);
