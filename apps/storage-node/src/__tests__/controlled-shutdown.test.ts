@@ -5,23 +5,14 @@
  * session (9 s) would have expired — the new leader serves every acknowledged record, and the
  * stopped node, restarted, rejoins the ISR.
  */
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ErrorCode } from '@samsa/proto';
-import type { TestCluster } from '@samsa/testing';
-import { awaitLeader, awaitTopicState, Clients, createTopic, fetchOnce, leaderOf, produce, records, startActiveCluster, valuesOf } from './storage-test-kit.js';
+import { awaitLeader, awaitTopicState, createTopic, fetchOnce, leaderOf, produce, records, useActiveCluster, valuesOf } from './storage-test-kit.js';
 
-let cluster: TestCluster | undefined;
-const clients = new Clients();
-
-afterEach(async () => {
-  clients.close();
-  await cluster?.close();
-  cluster = undefined;
-});
+const { clients, start } = useActiveCluster();
 
 it('moves leadership to an in-sync replica before a leader stopped with SIGTERM exits 0, losing nothing acknowledged', async () => {
-  cluster = await startActiveCluster(clients, 3);
-  const c = cluster;
+  const c = await start();
   const controller = clients.controller(c);
   const [created] = await createTopic(controller, 'handover', 1, 3, { 'min.insync.replicas': '2' });
   const leader = await leaderOf(controller, 'handover');

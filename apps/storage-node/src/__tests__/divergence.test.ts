@@ -8,24 +8,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ErrorCode, storage } from '@samsa/proto';
 import { httpGet, type TestCluster } from '@samsa/testing';
-import { awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, leaderOf, produce, records, startActiveCluster, valuesOf } from './storage-test-kit.js';
+import { awaitLeader, awaitTopicState, call, createTopic, fetchOnce, leaderOf, produce, records, useActiveCluster, valuesOf } from './storage-test-kit.js';
 
-let cluster: TestCluster | undefined;
-const clients = new Clients();
-
-afterEach(async () => {
-  clients.close();
-  await cluster?.close();
-  cluster = undefined;
-});
-
-async function start(): Promise<TestCluster> {
-  cluster = await startActiveCluster(clients, 3);
-  return cluster;
-}
+const { clients, start } = useActiveCluster();
 
 async function logBytes(c: TestCluster, nodeId: number, topic: string): Promise<Buffer> {
   const dir = join(c.node(nodeId).dataDir, `${topic}-0`);

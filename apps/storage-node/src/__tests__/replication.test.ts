@@ -6,23 +6,14 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ErrorCode, storage } from '@samsa/proto';
-import type { TestCluster } from '@samsa/testing';
-import { awaitLeader, awaitTopicState, call, Clients, createTopic, fetchOnce, leaderOf, produce, records, startActiveCluster, valuesOf } from './storage-test-kit.js';
+import { awaitLeader, awaitTopicState, call, createTopic, fetchOnce, leaderOf, produce, records, useActiveCluster, valuesOf } from './storage-test-kit.js';
 
-let cluster: TestCluster | undefined;
-const clients = new Clients();
-
-afterEach(async () => {
-  clients.close();
-  await cluster?.close();
-  cluster = undefined;
-});
+const { clients, start } = useActiveCluster();
 
 it('keeps every acknowledged record, once and in order, while the leader is killed twice', async () => {
-  cluster = await startActiveCluster(clients, 3);
-  const c = cluster;
+  const c = await start();
   await createTopic(clients.controller(c), 'durable', 1, 3, { 'min.insync.replicas': '2' });
   let leader = await leaderOf(clients.controller(c), 'durable');
   await awaitLeader(clients.node(c, leader), 'durable', 0);
@@ -86,8 +77,7 @@ it('keeps every acknowledged record, once and in order, while the leader is kill
 }, 180_000);
 
 it('refuses acks=all with NOT_ENOUGH_REPLICAS when two replicas are down, appending nothing', async () => {
-  cluster = await startActiveCluster(clients, 3);
-  const c = cluster;
+  const c = await start();
   await createTopic(clients.controller(c), 'guarded', 1, 3, { 'min.insync.replicas': '2' });
   const leader = await leaderOf(clients.controller(c), 'guarded');
   const node = clients.node(c, leader);

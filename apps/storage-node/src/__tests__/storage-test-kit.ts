@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import { controller, ErrorCode, storage } from '@samsa/proto';
 import { buildRecordBatch, iterateBatches } from '@samsa/records';
 import { call, startCluster, type TestCluster } from '@samsa/testing';
+import { afterEach } from 'vitest';
 
 export { call };
 
@@ -144,10 +145,31 @@ export function valuesOf(bytes: Buffer, fromOffset = 0): Array<{ offset: number;
 export const TEST_NODE_ARGS = ['--replica-lag-time-max-ms', '3000', '--replica-fetch-wait-max-ms', '200'];
 
 /** A cluster of `nodes` storage nodes, resolved once all of them are active (unfenced). */
-export async function startActiveCluster(clients: Clients, nodes: number): Promise<TestCluster> {
+async function startActiveCluster(clients: Clients, nodes: number): Promise<TestCluster> {
   const cluster = await startCluster({ nodes, nodeArgs: () => TEST_NODE_ARGS });
   await awaitActiveNodes(clients.controller(cluster), nodes);
   return cluster;
+}
+
+/**
+ * Per-test cluster lifecycle for a test file: `start()` starts `nodes` active storage nodes (and a
+ * controller); after each test the clients close and the cluster is shut down.
+ */
+export function useActiveCluster(nodes = 3): { clients: Clients; start(): Promise<TestCluster> } {
+  const clients = new Clients();
+  let cluster: TestCluster | undefined;
+  afterEach(async () => {
+    clients.close();
+    await cluster?.close();
+    cluster = undefined;
+  });
+  return {
+    clients,
+    async start() {
+      cluster = await startActiveCluster(clients, nodes);
+      return cluster;
+    },
+  };
 }
 
 /** The partition-0 leader of `topic` as the controller sees it, skipping `excluded` nodes. */
