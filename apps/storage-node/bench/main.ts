@@ -27,6 +27,10 @@ const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 64);
 
 const client = (cluster: TestCluster, nodeId: number) => benchStorageClient(cluster.node(nodeId).address);
 
+/** A bench cluster of `nodes` storage nodes; BENCH_NODE_ARGS adds node flags, BENCH_NODE_ENTRY replaces the node's entry script (profiling). */
+const benchCluster = (nodes: number) =>
+  startCluster({ nodes, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
+
 function batch(): Buffer {
   return buildRecordBatch(Array.from({ length: 16 }, (_, i) => ({ key: `key-${i}`, value: Buffer.alloc(1000, 97 + i), timestamp: Date.now() })));
 }
@@ -82,7 +86,7 @@ function report(name: string, value: number, ceilingName: string, ceiling: numbe
 
 /** BENCH_ONLY=produce measures only RF1 produce (for profiling the produce path). */
 async function produceOnly(): Promise<void> {
-  const single = await startCluster({ nodes: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
+  const single = await benchCluster(1);
   try {
     await createTopic(single, 'bench-rf1', 1);
     const c = client(single, await leaderOf(single, 'bench-rf1'));
@@ -96,7 +100,7 @@ async function produceOnly(): Promise<void> {
 
 /** BENCH_ONLY=rf3 measures only the RF 3 acks=all produce (BENCH_BYTES, default 128 MiB). */
 async function rf3Only(): Promise<void> {
-  const triple = await startCluster({ nodes: 3, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
+  const triple = await benchCluster(3);
   try {
     await createTopic(triple, 'bench-rf3', 3);
     const c3 = client(triple, await leaderOf(triple, 'bench-rf3'));
@@ -109,7 +113,7 @@ async function rf3Only(): Promise<void> {
 
 /** BENCH_ONLY=consume fills a 512 MiB log, then measures only FetchStream reads of it, BENCH_ROUNDS times (for profiling the fetch path). */
 async function consumeOnly(): Promise<void> {
-  const single = await startCluster({ nodes: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
+  const single = await benchCluster(1);
   try {
     await createTopic(single, 'bench-rf1', 1);
     const c = client(single, await leaderOf(single, 'bench-rf1'));
@@ -140,7 +144,7 @@ async function main(): Promise<void> {
   // (the ceiling's file, Samsa's topic), so both see the same page-cache state: on a VM, appending
   // into never-touched memory costs several times more CPU than into memory freed a moment ago.
   const probe = await startCeilingProbe();
-  const single = await startCluster({ nodes: 1 });
+  const single = await benchCluster(1);
   try {
     const c = client(single, 1);
     const figures = { up: [] as number[], upDisk: [] as number[], down: [] as number[], produce: [] as number[], consume: [] as number[] };
@@ -175,7 +179,7 @@ async function main(): Promise<void> {
     console.log(`produce latency at 2,000 records/s, one record per request, acks=1: p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms`);
     c.close();
 
-    const triple = await startCluster({ nodes: 3, nodeArgs: () => (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) });
+    const triple = await benchCluster(3);
     try {
       await createTopic(triple, 'bench-rf3', 3);
       const c3 = client(triple, await leaderOf(triple, 'bench-rf3'));
