@@ -101,9 +101,10 @@ export class RecordAccumulator {
 
   /**
    * Appends a record; returns its batch. A batch just opened (one record) or full needs the
-   * sender: to start its linger timer, or because it is ready now.
+   * sender: to start its linger timer, or because it is ready now. A null `sink` makes the
+   * record a follower: the caller takes its promise from `batch.follow()` right away.
    */
-  append(topic: string, partition: number, record: AppendedRecord, sink: DeliverySink, slot: number, now: number): ProducerBatch {
+  append(topic: string, partition: number, record: AppendedRecord, sink: DeliverySink | null, slot: number, now: number): ProducerBatch {
     const queue = this.queue(topic, partition);
     let batch = queue.batches[queue.batches.length - 1];
     if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot)) return batch;

@@ -71,22 +71,24 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const refused = this.refusal();
     if (refused) return Promise.reject(refused);
     const now = Date.now();
-    const intercepted = this.options.interceptors.length > 0 ? this.onSend(record) : record;
-    const sink = new PromiseSink();
+    const interceptors = this.options.interceptors.length > 0;
+    const intercepted = interceptors ? this.onSend(record) : record;
+    let promise: Promise<RecordMetadata>;
     try {
-      // Fast path, no extra promise: topic known and buffer memory free.
+      // Fast path, no extra promise: topic known and buffer memory free; the record follows its batch.
       const topic = this.knownTopic(intercepted.topic, now);
-      if (!topic) void this.appendSlowly(intercepted, now, sink, 0);
+      const prepared = topic ? this.prepare(intercepted, topic, now) : undefined;
+      if (prepared && this.pool.tryReserve(prepared.reserved)) promise = this.append(prepared, null, 0, now).follow();
       else {
-        const prepared = this.prepare(intercepted, topic, now);
-        if (this.pool.tryReserve(prepared.reserved)) this.append(prepared, sink, 0, now);
-        else void this.appendSlowly(intercepted, now, sink, 0, prepared);
+        const sink = new PromiseSink();
+        void this.appendSlowly(intercepted, now, sink, 0, prepared);
+        promise = sink.promise;
       }
     } catch (error) {
-      sink.failed(0, error as Error);
+      promise = Promise.reject(error as Error);
     }
-    if (this.options.interceptors.length === 0) return sink.promise;
-    return sink.promise.then(
+    if (!interceptors) return promise;
+    return promise.then(
       (metadata) => (this.onAcknowledgement(metadata, undefined), metadata),
       (error: Error) => {
         this.onAcknowledgement(undefined, error);
@@ -212,12 +214,13 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     return { topic: record.topic, partition, explicit, key, value, headers, timestamp: record.timestamp ?? started, reserved: size };
   }
 
-  /** Appends a prepared record that holds its buffer memory; its fate goes to `sink`. */
-  private append(prepared: Prepared, sink: DeliverySink, slot: number, now: number): void {
+  /** Appends a prepared record that holds its buffer memory; its fate goes to `sink` (null: take `batch.follow()` now). */
+  private append(prepared: Prepared, sink: DeliverySink | null, slot: number, now: number): ProducerBatch {
     const { topic, partition } = prepared;
     const batch = this.accumulator.append(topic, partition, prepared, sink, slot, now);
     if (!prepared.explicit) this.options.partitioner.onAppend?.({ topic, key: prepared.key, partition, appendedBytes: prepared.reserved, lastBatchFull: batch.isFull });
     if (batch.isFull || batch.recordCount === 1) this.sender.wake();
+    return batch;
   }
 
   /** The topic from cached metadata (a stale cache refreshes in the background), or undefined. */
