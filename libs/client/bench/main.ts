@@ -1,7 +1,8 @@
 /**
  * Client benchmark (issue #7). Same settings as the storage-node bench (#6): one storage node,
  * RF 1, 16 KiB batches, acks=1. In one run, for 1 KiB and 100-byte records:
- *   - the raw ProduceStream driver (prebuilt 64 KiB requests, 64 in flight) vs the Producer
+ *   - the raw ProduceStream driver with #6's request shape (prebuilt 256 KiB requests of sixteen
+ *     16 KiB batches, 64 in flight: BENCH_BATCHES_PER_REQUEST as in #6's bench) vs the Producer
  *     (send() per record, lingerMs 5, batchSize 16384, acks=1) with the same 64 requests in flight
  *     → records/s, MB/s of record values, ratio; then with the default 5 in flight, and through
  *     sendBatch() (one promise per 1,000 records);
@@ -11,14 +12,19 @@
  *     flight) for reference;
  *   - the raw FetchStream driver vs the Consumer (assign + poll, records decoded and handed to
  *     the application) over the same log → records/s, MB/s, ratio.
- * Loops are bounded by record counts. Build first (npm run build); run: npm run bench.
+ * Every figure moves BENCH_BYTES of record values (default 512 MiB, the volume #6's produce figure
+ * uses), long enough that a new Producer's start-up (its connection, buffers and heap growing)
+ * does not dominate. Each round deletes its topics. Loops are bounded by record counts. Build
+ * first (npm run build); run: npm run bench.
  */
 import { buildRecordBatch } from '@samsa/records';
-import { benchLeaderOf, benchStorageClient, createBenchTopic, rawFetchStream, rawProduceStream, startCluster, type TestCluster } from '@samsa/testing';
+import { benchLeaderOf, benchStorageClient, createBenchTopic, deleteBenchTopic, rawFetchStream, rawProduceStream, startCluster, type TestCluster } from '@samsa/testing';
 import { Consumer } from '../src/consumer/consumer.js';
 import { Producer } from '../src/producer/producer.js';
 
 const MB = 1e6;
+/** Bytes of record values per figure: #6's produce volume. */
+const BENCH_BYTES = Number(process.env.BENCH_BYTES ?? 512 * 1024 * 1024);
 const BATCH_BYTES = 16_384;
 /** Sends outstanding at once in the producer figure. */
 const WINDOW = 20_000;
@@ -40,9 +46,9 @@ function recordsPerBatch(recordBytes: number): number {
   return Math.max(1, Math.floor((BATCH_BYTES - 61) / (recordBytes + 12)));
 }
 
-/** The raw driver's request shape: #6's (four batches, 64 in flight), or the Producer's defaults (1 MiB requests, 5 in flight). */
+/** The raw driver's request shape: #6's (sixteen batches, 64 in flight), or the Producer's defaults (1 MiB requests, 5 in flight). */
 type RawShape = { batchesPerRequest: number; inFlight: number };
-const SHAPE_6: RawShape = { batchesPerRequest: 4, inFlight: 64 };
+const SHAPE_6: RawShape = { batchesPerRequest: Number(process.env.BENCH_BATCHES_PER_REQUEST ?? 16), inFlight: 64 };
 const SHAPE_PRODUCER: RawShape = { batchesPerRequest: 64, inFlight: 5 };
 
 async function rawProduce(cluster: TestCluster, topic: string, recordBytes: number, records: number, shape: RawShape = SHAPE_6): Promise<Figure> {
@@ -123,7 +129,7 @@ async function only(which: string): Promise<void> {
   const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1, ...(process.env.BENCH_NODE_ENTRY ? { nodeEntry: process.env.BENCH_NODE_ENTRY } : {}) });
   try {
     const recordBytes = Number(process.env.BENCH_RECORD_BYTES ?? 1000);
-    const records = Math.round(250_000_000 / Math.max(recordBytes, 250));
+    const records = Math.floor(BENCH_BYTES / recordBytes);
     await createBenchTopic(cluster, 'only', { replicationFactor: 1 });
     const produced = await libraryProduce(cluster.node(1).address, 'only', recordBytes, records, (process.env.BENCH_PRODUCER as ProducerSettings | undefined) ?? 'acks1');
     if (which === 'producer') line('Producer (acks=1)', produced);
@@ -142,16 +148,15 @@ async function main(): Promise<void> {
   const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1 });
   try {
     const bootstrap = cluster.node(1).address;
-    for (const [recordBytes, records] of [
-      [1000, 250_000],
-      [100, 1_000_000],
-    ] as const) {
-      console.log(`--- ${recordBytes}-byte records, 16 KiB batches, RF 1, acks=1; best of ${ROUNDS} alternating rounds ---`);
+    for (const recordBytes of [1000, 100]) {
+      const records = Math.floor(BENCH_BYTES / recordBytes);
+      console.log(`--- ${recordBytes}-byte records (${records.toLocaleString('en')} per figure), 16 KiB batches, RF 1, acks=1; best of ${ROUNDS} alternating rounds ---`);
       const figures = { raw: [] as Figure[], rawShaped: [] as Figure[], deep: [] as Figure[], lib: [] as Figure[], batch: [] as Figure[], defaults: [] as Figure[], rawRead: [] as Figure[], read: [] as Figure[] };
       for (let round = 0; round < ROUNDS; round++) {
         const rawTopic = `raw-${recordBytes}-${round}`;
         const libTopic = `lib-${recordBytes}-${round}`;
-        for (const topic of [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`]) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
+        const topics = [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`];
+        for (const topic of topics) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
         figures.raw.push(await rawProduce(cluster, rawTopic, recordBytes, records));
         figures.rawShaped.push(await rawProduce(cluster, `${rawTopic}-shaped`, recordBytes, records, SHAPE_PRODUCER));
         figures.deep.push(await libraryProduce(bootstrap, libTopic, recordBytes, records, 'acks1-deep'));
@@ -160,10 +165,11 @@ async function main(): Promise<void> {
         figures.defaults.push(await libraryProduce(bootstrap, `${libTopic}-defaults`, recordBytes, records, 'defaults'));
         figures.rawRead.push(await rawConsume(cluster, libTopic, recordBytes, records));
         figures.read.push(await libraryConsume(bootstrap, libTopic, records));
+        for (const topic of topics) await deleteBenchTopic(cluster, topic);
       }
       const raw = best(figures.raw);
       const rawRead = best(figures.rawRead);
-      line('raw ProduceStream driver (64 KiB requests, 64 in flight)', raw);
+      line(`raw ProduceStream driver (#6's shape: ${SHAPE_6.batchesPerRequest} × 16 KiB batches per request, 64 in flight)`, raw);
       line('Producer (acks=1, 64 requests in flight like the raw driver)', best(figures.deep), raw, 0.8);
       line('Producer (acks=1, default 5 requests in flight)', best(figures.lib), raw);
       const rawShaped = best(figures.rawShaped);
