@@ -59,6 +59,19 @@ describe('Producer', () => {
     await producer.close();
   }, 30_000);
 
+  it('sends fired faster than bufferMemory allows wait their turn and are all written once, in send order', async () => {
+    const topic = uniqueTopic('blocked');
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
+    // 64 KiB of buffer memory for 4 MB of records: all but the first ~60 sends wait for memory.
+    const producer = new Producer<string, Buffer>({ bootstrapServers, keySerializer: 'string', bufferMemory: 64 * 1024, batchSize: 16 * 1024, maxBlockMs: 30_000 });
+    const value = Buffer.alloc(1000, 7);
+    const sends = Array.from({ length: 4000 }, (_, i) => producer.send({ topic, key: `k${i}`, value }));
+    await producer.flush();
+    const offsets = (await Promise.all(sends)).map((metadata) => metadata.offset);
+    expect(offsets).toEqual(offsets.map((_, i) => i));
+    await producer.close();
+  }, 60_000);
+
   it('runs interceptors before the serializer and reports every acknowledgement', async () => {
     const topic = uniqueTopic('intercepted');
     await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);

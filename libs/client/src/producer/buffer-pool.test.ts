@@ -25,4 +25,17 @@ describe('BufferPool', () => {
     expect((error as Error).message).toMatch(/maxBlockMs/);
     expect(hasErrorCode(await pool.reserve(5000, 20).catch((e: unknown) => e), ErrorCode.MESSAGE_TOO_LARGE)).toBe(true);
   });
+
+  it('tells a queued waiter inside the release that frees its bytes, and refuses one larger than the pool at once', () => {
+    const pool = new BufferPool(1000);
+    const heard: string[] = [];
+    const waiter = (name: string, size: number) => ({ size, granted: () => heard.push(`${name} granted`), refused: (error: Error) => heard.push(`${name} refused: ${error.message}`) });
+    pool.enqueue(waiter('a', 600), 10_000);
+    pool.enqueue(waiter('b', 600), 10_000);
+    pool.enqueue(waiter('huge', 5000), 10_000);
+    expect(heard).toEqual(['a granted', 'huge refused: the record is 5000 bytes when serialized, more than bufferMemory (1000)']);
+    pool.release(600);
+    expect(heard.at(-1)).toBe('b granted');
+    expect(pool.usedBytes).toBe(600);
+  });
 });

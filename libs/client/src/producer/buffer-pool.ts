@@ -3,16 +3,37 @@
  * batch and gives it back when its batch completes. When the pool is exhausted, send() waits in
  * FIFO order up to what is left of max.block.ms, then fails with a clear error. One timer serves
  * all waiters: they queue in arrival order, so the earliest deadline is always the next one due.
+ * A waiter is told synchronously, inside the `release` that frees its bytes: a blocked send joins
+ * its batch at once, with no promise hops per record.
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
 
+/** Something waiting for `size` bytes: exactly one of `granted` (the bytes are reserved for it) or `refused` is called. */
+export interface PoolWaiter {
+  readonly size: number;
+  granted(): void;
+  refused(error: Error): void;
+}
+
 interface Waiter {
-  size: number;
+  waiter: PoolWaiter;
   deadlineMs: number;
   maxWaitMs: number;
-  resolve(): void;
-  reject(error: Error): void;
+}
+
+/** The waiter behind `reserve()`: settles its promise. */
+class PromisedWaiter implements PoolWaiter {
+  readonly promise: Promise<void>;
+  granted!: () => void;
+  refused!: (error: Error) => void;
+
+  constructor(readonly size: number) {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.granted = resolve;
+      this.refused = reject;
+    });
+  }
 }
 
 export class BufferPool {
@@ -37,24 +58,30 @@ export class BufferPool {
 
   /** Waits up to `maxWaitMs` for `size` bytes. */
   reserve(size: number, maxWaitMs: number): Promise<void> {
-    if (size > this.totalBytes) {
-      return Promise.reject(new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${size} bytes when serialized, more than bufferMemory (${this.totalBytes})`, { retriable: false }));
-    }
-    if (this.tryReserve(size)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ size, deadlineMs: Date.now() + Math.max(0, maxWaitMs), maxWaitMs, resolve, reject });
+    const waiter = new PromisedWaiter(size);
+    this.enqueue(waiter, maxWaitMs);
+    return waiter.promise;
+  }
+
+  /** Reserves `waiter.size` bytes for `waiter` now if it can, else once they are free, waiting up to `maxWaitMs`; tells `waiter` either way. */
+  enqueue(waiter: PoolWaiter, maxWaitMs: number): void {
+    if (waiter.size > this.totalBytes) {
+      waiter.refused(new SamsaError(ErrorCode.MESSAGE_TOO_LARGE, `the record is ${waiter.size} bytes when serialized, more than bufferMemory (${this.totalBytes})`, { retriable: false }));
+    } else if (this.tryReserve(waiter.size)) waiter.granted();
+    else {
+      this.waiters.push({ waiter, deadlineMs: Date.now() + Math.max(0, maxWaitMs), maxWaitMs });
       this.arm();
-    });
+    }
   }
 
   release(size: number): void {
     this.used = Math.max(0, this.used - size);
     while (this.head < this.waiters.length) {
-      const next = this.waiters[this.head] as Waiter;
+      const next = (this.waiters[this.head] as Waiter).waiter;
       if (this.used + next.size > this.totalBytes) break;
       this.head++;
       this.used += next.size;
-      next.resolve();
+      next.granted();
     }
     this.compact();
     this.arm();
@@ -66,7 +93,7 @@ export class BufferPool {
     this.waiters = [];
     this.head = 0;
     this.arm();
-    for (const waiter of waiting) waiter.reject(error);
+    for (const { waiter } of waiting) waiter.refused(error);
   }
 
   /** Keeps one timer for the head waiter's deadline (none when nobody waits). */
@@ -85,11 +112,11 @@ export class BufferPool {
     this.timer = undefined;
     const now = Date.now();
     while (this.head < this.waiters.length && (this.waiters[this.head] as Waiter).deadlineMs <= now) {
-      const waiter = this.waiters[this.head++] as Waiter;
-      waiter.reject(
+      const { waiter, maxWaitMs } = this.waiters[this.head++] as Waiter;
+      waiter.refused(
         new SamsaError(
           ErrorCode.REQUEST_TIMED_OUT,
-          `send() could not get ${waiter.size} bytes of buffer memory within maxBlockMs (waited ${waiter.maxWaitMs} ms): bufferMemory (${this.totalBytes} bytes) is full of records not yet delivered`,
+          `send() could not get ${waiter.size} bytes of buffer memory within maxBlockMs (waited ${maxWaitMs} ms): bufferMemory (${this.totalBytes} bytes) is full of records not yet delivered`,
           { retriable: false },
         ),
       );

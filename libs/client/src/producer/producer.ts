@@ -14,7 +14,7 @@ import type { ClusterView, TopicInfo } from '../connection/cluster-metadata.js';
 import type { Header } from '../serdes.js';
 import { RecordAccumulator, type AppendedRecord } from './accumulator.js';
 import { BatchSink, PromiseSink, type DeliverySink } from './delivery-sink.js';
-import { BufferPool } from './buffer-pool.js';
+import { BufferPool, type PoolWaiter } from './buffer-pool.js';
 import { estimateRecordSize, type ProducerBatch, type RecordHeaders, type RecordMetadata } from './producer-batch.js';
 import { IdempotentIdentity } from './producer-identity.js';
 import { resolveProducerOptions, type ProducerOptions, type ProducerRecord, type ResolvedProducerOptions } from './producer-options.js';
@@ -36,6 +36,8 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly logger: Logger;
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
   private closing: Promise<void> | undefined;
+  /** Appends a blocked send once the pool grants its memory. */
+  private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
   private fatal: Error | undefined;
 
   constructor(options: ProducerOptions<K, V>) {
@@ -54,8 +56,9 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       this.connection,
       identity,
       (batch) => {
-        this.pool.release(batch.reservedBytes);
+        // Recycled first: a send waiting for the memory released next may open a batch with it.
         this.accumulator.recycle(batch, Math.ceil(o.bufferMemory / Math.max(1, o.batchSize)));
+        this.pool.release(batch.reservedBytes);
       },
       this.logger,
     );
@@ -81,7 +84,9 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       if (prepared && this.pool.tryReserve(prepared.reserved)) promise = this.append(prepared, null, 0, now).follow();
       else {
         const sink = new PromiseSink();
-        void this.appendSlowly(intercepted, now, sink, 0, prepared);
+        // Buffer memory full: the record waits in the pool's queue and joins its batch when granted.
+        if (prepared) this.pool.enqueue(new BlockedSend(prepared, sink, this.appendGranted), now + this.options.maxBlockMs - Date.now());
+        else void this.appendSlowly(intercepted, now, sink, 0);
         promise = sink.promise;
       }
     } catch (error) {
@@ -162,6 +167,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
 
   private failAll(error: Error): void {
     this.fatal ??= error;
+    this.pool.failWaiters(error);
     for (const batch of [...this.accumulator.clear(), ...this.sender.inFlightBatches()]) {
       batch.fail(error);
       this.pool.release(batch.reservedBytes);
@@ -174,10 +180,10 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 
   /** Waits for the topic's metadata and buffer memory, then appends; failures go to the sink. */
-  private async appendSlowly(record: ProducerRecord<K, V>, started: number, sink: DeliverySink, slot: number, preparedAlready?: Prepared): Promise<void> {
+  private async appendSlowly(record: ProducerRecord<K, V>, started: number, sink: DeliverySink, slot: number): Promise<void> {
     try {
-      const prepared = preparedAlready ?? this.prepare(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
-      if (preparedAlready || !this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
+      const prepared = this.prepare(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
+      if (!this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
       this.append(prepared, sink, slot, Date.now());
     } catch (error) {
       sink.failed(slot, error as Error);
@@ -273,6 +279,31 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       this.logger.warn({ err: error }, 'producer interceptor threw; ignored');
       return undefined;
     }
+  }
+}
+
+/** A send() waiting for buffer memory: appended the moment the pool grants it, or failed. */
+class BlockedSend implements PoolWaiter {
+  constructor(
+    private readonly prepared: Prepared,
+    private readonly sink: DeliverySink,
+    private readonly appendNow: (prepared: Prepared, sink: DeliverySink) => void,
+  ) {}
+
+  get size(): number {
+    return this.prepared.reserved;
+  }
+
+  granted(): void {
+    try {
+      this.appendNow(this.prepared, this.sink);
+    } catch (error) {
+      this.sink.failed(0, error as Error);
+    }
+  }
+
+  refused(error: Error): void {
+    this.sink.failed(0, error);
   }
 }
 
