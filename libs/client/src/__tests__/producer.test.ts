@@ -59,7 +59,7 @@ describe('Producer', () => {
     await producer.close();
   }, 30_000);
 
-  it('sends fired faster than bufferMemory allows wait their turn and are all written once, in send order', async () => {
+  it('sends fired faster than bufferMemory allows wait their turn, flush() covers them, and all are written once, in send order', async () => {
     const topic = uniqueTopic('blocked');
     await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': '2' } }]);
     // 64 KiB of buffer memory for 4 MB of records: all but the first ~60 sends wait for memory.
@@ -67,9 +67,15 @@ describe('Producer', () => {
     const value = Buffer.alloc(1000, 7);
     const sends = Array.from({ length: 4000 }, (_, i) => producer.send({ topic, key: `k${i}`, value }));
     await producer.flush();
-    const offsets = (await Promise.all(sends)).map((metadata) => metadata.offset);
+    // Every send had settled when flush() resolved: nothing is left waiting for the network.
+    const settled = await Promise.race([Promise.all(sends), new Promise<'still waiting'>((resolve) => setImmediate(resolve, 'still waiting'))]);
+    expect(settled).not.toBe('still waiting');
+    const offsets = (settled as Array<{ offset: number }>).map((metadata) => metadata.offset);
     expect(offsets).toEqual(offsets.map((_, i) => i));
+    // close() sends what still waits for buffer memory instead of failing it.
+    const more = Array.from({ length: 200 }, () => producer.send({ topic, value }));
     await producer.close();
+    expect((await Promise.all(more)).map((metadata) => metadata.offset)).toEqual(more.map((_, i) => 4000 + i));
   }, 60_000);
 
   it('runs interceptors before the serializer and reports every acknowledgement', async () => {

@@ -36,6 +36,8 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly logger: Logger;
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
   private closing: Promise<void> | undefined;
+  /** send()s waiting for their topic's metadata: not in a batch yet, but flush() waits for them. */
+  private readonly placing = new Set<PromiseSink>();
   /** Appends a blocked send once the pool grants its memory. */
   private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
   private fatal: Error | undefined;
@@ -86,7 +88,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
         const sink = new PromiseSink();
         // Buffer memory full: the record waits in the pool's queue and joins its batch when granted.
         if (prepared) this.pool.enqueue(new BlockedSend(prepared, sink, this.appendGranted), now + this.options.maxBlockMs - Date.now());
-        else void this.appendSlowly(intercepted, now, sink, 0);
+        else void this.appendSlowly(intercepted, now, sink);
         promise = sink.promise;
       }
     } catch (error) {
@@ -127,22 +129,28 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     return sink.promise;
   }
 
-  /** Makes every buffered record ready now and resolves when all records sent before the call are complete (acknowledged or failed). */
+  /**
+   * Makes every buffered record ready now and resolves when all records sent before the call are
+   * complete (acknowledged or failed), including sends still waiting for buffer memory.
+   */
   async flush(): Promise<void> {
-    const pending = [...this.accumulator.queued(), ...this.sender.inFlightBatches()];
+    const pending = [...this.accumulator.queued(), ...this.sender.inFlightBatches()].map((batch) => batch.whenDone());
+    for (const sink of this.placing) pending.push(settled(sink.promise));
+    for (const waiter of this.pool.waiting()) if (waiter instanceof BlockedSend) pending.push(waiter.settled());
     if (pending.length === 0) return;
     this.sender.flushing++;
     this.sender.wake();
     try {
-      await Promise.all(pending.map((batch) => batch.whenDone()));
+      await Promise.all(pending);
     } finally {
       this.sender.flushing--;
     }
   }
 
   /**
-   * Stops accepting records, sends what is buffered and waits up to `timeoutMs` (default: no
-   * limit) for it; records still unsent then fail. Releases every channel and timer. Idempotent.
+   * Stops accepting records, sends what is buffered (and what waits for buffer memory) and waits
+   * up to `timeoutMs` (default: no limit) for it; records still unsent then fail. Releases every
+   * channel and timer. Idempotent.
    */
   close(options: { timeoutMs?: number } = {}): Promise<void> {
     this.closing ??= this.shutDown(options.timeoutMs ?? Infinity);
@@ -150,7 +158,6 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 
   private async shutDown(timeoutMs: number): Promise<void> {
-    this.pool.failWaiters(new SamsaError(ErrorCode.INVALID_REQUEST, 'the producer was closed while send() waited for buffer memory', { retriable: false }));
     let timer: NodeJS.Timeout | undefined;
     const drained = this.flush().then(() => true);
     const expired = new Promise<boolean>((resolve) => {
@@ -159,6 +166,8 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const complete = await Promise.race([drained, expired]);
     if (timer) clearTimeout(timer);
     if (!complete) this.failAll(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `the producer was closed before these records were delivered (close timeout ${timeoutMs} ms)`, { retriable: false }));
+    // A sendBatch() record still waiting for memory is not one flush() waits for: it fails now.
+    this.pool.failWaiters(new SamsaError(ErrorCode.INVALID_REQUEST, 'the producer was closed while send() waited for buffer memory', { retriable: false }));
     this.sender.close();
     this.connection.close();
     for (const interceptor of this.options.interceptors) this.guard(() => interceptor.close?.());
@@ -179,14 +188,17 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     return this.fatal;
   }
 
-  /** Waits for the topic's metadata and buffer memory, then appends; failures go to the sink. */
-  private async appendSlowly(record: ProducerRecord<K, V>, started: number, sink: DeliverySink, slot: number): Promise<void> {
+  /** A send() of a topic not in the metadata yet: waits for it (and buffer memory), then appends; failures go to the sink. */
+  private async appendSlowly(record: ProducerRecord<K, V>, started: number, sink: PromiseSink): Promise<void> {
+    this.placing.add(sink);
     try {
       const prepared = this.prepare(record, await this.topic(record.topic, started + this.options.maxBlockMs), started);
       if (!this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
-      this.append(prepared, sink, slot, Date.now());
+      this.append(prepared, sink, 0, Date.now());
     } catch (error) {
-      sink.failed(slot, error as Error);
+      sink.failed(0, error as Error);
+    } finally {
+      this.placing.delete(sink);
     }
   }
 
@@ -286,7 +298,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
 class BlockedSend implements PoolWaiter {
   constructor(
     private readonly prepared: Prepared,
-    private readonly sink: DeliverySink,
+    private readonly sink: PromiseSink,
     private readonly appendNow: (prepared: Prepared, sink: DeliverySink) => void,
   ) {}
 
@@ -305,6 +317,19 @@ class BlockedSend implements PoolWaiter {
   refused(error: Error): void {
     this.sink.failed(0, error);
   }
+
+  /** Resolves once the record is acknowledged or failed. */
+  settled(): Promise<void> {
+    return settled(this.sink.promise);
+  }
+}
+
+/** Resolves (never rejects) once `promise` has settled. */
+function settled(promise: Promise<unknown>): Promise<void> {
+  return promise.then(
+    () => undefined,
+    () => undefined,
+  );
 }
 
 function normalizeHeaders(headers: ProducerRecord['headers']): RecordHeaders {
