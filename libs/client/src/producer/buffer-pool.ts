@@ -87,11 +87,6 @@ export class BufferPool {
     this.arm();
   }
 
-  /** The waiters queued now, in order. */
-  waiting(): PoolWaiter[] {
-    return this.waiters.slice(this.head).map((entry) => entry.waiter);
-  }
-
   /** Fails every waiting send (close). */
   failWaiters(error: Error): void {
     const waiting = this.waiters.slice(this.head);

@@ -36,7 +36,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly logger: Logger;
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
   private closing: Promise<void> | undefined;
-  /** send()s waiting for their topic's metadata: not in a batch yet, but flush() waits for them. */
+  /** send()s not in a batch yet (waiting for their topic's metadata or for buffer memory): flush() waits for them too. */
   private readonly placing = new Set<PromiseSink>();
   /** Appends a blocked send once the pool grants its memory. */
   private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
@@ -87,7 +87,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
       else {
         const sink = new PromiseSink();
         // Buffer memory full: the record waits in the pool's queue and joins its batch when granted.
-        if (prepared) this.pool.enqueue(new BlockedSend(prepared, sink, this.appendGranted), now + this.options.maxBlockMs - Date.now());
+        if (prepared) this.pool.enqueue(new BlockedSend(prepared, sink, this.placing, this.appendGranted), now + this.options.maxBlockMs - Date.now());
         else void this.appendSlowly(intercepted, now, sink);
         promise = sink.promise;
       }
@@ -135,8 +135,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
    */
   async flush(): Promise<void> {
     const pending = [...this.accumulator.queued(), ...this.sender.inFlightBatches()].map((batch) => batch.whenDone());
-    for (const sink of this.placing) pending.push(settled(sink.promise));
-    for (const waiter of this.pool.waiting()) if (waiter instanceof BlockedSend) pending.push(waiter.settled());
+    for (const sink of this.placing) pending.push(sink.promise.then(ignore, ignore));
     if (pending.length === 0) return;
     this.sender.flushing++;
     this.sender.wake();
@@ -294,19 +293,23 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 }
 
-/** A send() waiting for buffer memory: appended the moment the pool grants it, or failed. */
+/** A send() waiting for buffer memory (one of the producer's `placing` until then): appended the moment the pool grants it, or failed. */
 class BlockedSend implements PoolWaiter {
   constructor(
     private readonly prepared: Prepared,
     private readonly sink: PromiseSink,
+    private readonly placing: Set<PromiseSink>,
     private readonly appendNow: (prepared: Prepared, sink: DeliverySink) => void,
-  ) {}
+  ) {
+    placing.add(sink);
+  }
 
   get size(): number {
     return this.prepared.reserved;
   }
 
   granted(): void {
+    this.placing.delete(this.sink);
     try {
       this.appendNow(this.prepared, this.sink);
     } catch (error) {
@@ -315,22 +318,12 @@ class BlockedSend implements PoolWaiter {
   }
 
   refused(error: Error): void {
+    this.placing.delete(this.sink);
     this.sink.failed(0, error);
   }
-
-  /** Resolves once the record is acknowledged or failed. */
-  settled(): Promise<void> {
-    return settled(this.sink.promise);
-  }
 }
 
-/** Resolves (never rejects) once `promise` has settled. */
-function settled(promise: Promise<unknown>): Promise<void> {
-  return promise.then(
-    () => undefined,
-    () => undefined,
-  );
-}
+const ignore = (): void => undefined;
 
 function normalizeHeaders(headers: ProducerRecord['headers']): RecordHeaders {
   if (!headers) return undefined;
