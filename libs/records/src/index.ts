@@ -26,6 +26,7 @@ export {
 } from './constants.js';
 export { RecordBatchView, incrementSequence } from './record-batch-view.js';
 export type { RecordHeader, DecodedRecord } from './record-codec.js';
+export { RecordColumns } from './record-columns.js';
 export { probeBatch, iterateBatches, type BatchProbe } from './batch-probe.js';
 export { validateBatchForAppend, type ValidateOptions } from './batch-validation.js';
 export { buildRecordBatch, type RecordInput, type BatchOptions } from './batch-builder.js';

@@ -9,8 +9,8 @@
  * - int64 getters throw SamsaError(CORRUPT_MESSAGE) rather than return an inexact number.
  * - `setBaseOffset` and `setPartitionLeaderEpoch` touch bytes outside the CRC; every other
  *   mutation (`stampLogAppendTime`) recomputes the CRC, so a valid batch stays valid.
- * - `records()` decompresses at most once per view and caches the plaintext; records it yields
- *   alias the batch (or that plaintext) — copy a key or value before mutating the buffer.
+ * - `records()` and `decodeInto()` decompress at most once per view and cache the plaintext;
+ *   the records they give alias the batch (or that plaintext) — copy a key or value before mutating the buffer.
  * - Not safe to share across concurrent writers; JS is single-threaded, but do not mutate the
  *   buffer while a `records()` generator is suspended.
  */
@@ -48,6 +48,7 @@ import { decompress } from './compression.js';
 import { crc32c } from './crc32c.js';
 import { readInt64, writeInt64 } from './int64.js';
 import { decodeRecords, type DecodedRecord } from './record-codec.js';
+import type { RecordColumns, RecordsContext } from './record-columns.js';
 
 /** Kafka's `DefaultRecordBatch.incrementSequence`: int32 sequences wrap to 0 after INT32_MAX. */
 export function incrementSequence(sequence: number, increment: number): number {
@@ -198,7 +199,17 @@ export class RecordBatchView {
 
   /** Lazily decodes records (decompressing once if needed). */
   *records(): Generator<DecodedRecord> {
-    const count = this.recordsCount;
+    const { source, start, end, context } = this.recordsSource();
+    yield* decodeRecords(source, start, end, this.recordsCount, context);
+  }
+
+  /** Decodes every record into `columns` (decompressing once if needed): the consumer's path, no object per record. */
+  decodeInto(columns: RecordColumns): void {
+    const { source, start, end, context } = this.recordsSource();
+    columns.decode(source, start, end, this.recordsCount, context);
+  }
+
+  private recordsSource(): { source: Buffer; start: number; end: number; context: RecordsContext } {
     const context = {
       baseOffset: this.baseOffset,
       baseTimestamp: this.baseTimestamp,
@@ -209,11 +220,8 @@ export class RecordBatchView {
     if (end < start || end > this.buffer.length) {
       throw new SamsaError(ErrorCode.CORRUPT_MESSAGE, `Batch of ${end - this.position} bytes does not fit its header or the ${this.buffer.length - this.position} bytes available`);
     }
-    if (this.compression === CompressionType.NONE || start === end) {
-      yield* decodeRecords(this.buffer, start, end, count, context);
-      return;
-    }
+    if (this.compression === CompressionType.NONE || start === end) return { source: this.buffer, start, end, context };
     this.plaintext ??= decompress(this.compression, this.buffer.subarray(start, end));
-    yield* decodeRecords(this.plaintext, 0, this.plaintext.length, count, context);
+    return { source: this.plaintext, start: 0, end: this.plaintext.length, context };
   }
 }

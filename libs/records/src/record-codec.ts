@@ -1,6 +1,7 @@
 /**
- * One record inside a RecordBatch v2 (spec/kafka-facts.md §1.6): the encoder the builder uses
- * and the strict decoder behind `RecordBatchView.records()`.
+ * One record inside a RecordBatch v2 (spec/kafka-facts.md §1.6): the encoder the builder uses,
+ * and `decodeRecords` behind `RecordBatchView.records()` (the strict decoder itself is in
+ * record-columns.ts).
  *
  * ```
  * length          varint    bytes after this field
@@ -24,13 +25,10 @@
  * header values are subarrays of the source (zero-copy): they alias the batch, or the batch's
  * decompressed records.
  */
-import { ErrorCode } from '@samsa/proto';
-import { ByteReader, sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';
+import { checkAllRead, readRecordInto, RecordColumns, recordsReader, type RecordHeader, type RecordsContext } from './record-columns.js';
+import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';
 
-export interface RecordHeader {
-  key: string;
-  value: Buffer | null;
-}
+export type { RecordHeader, RecordsContext } from './record-columns.js';
 
 export interface DecodedRecord {
   /** baseOffset + offsetDelta. */
@@ -150,14 +148,7 @@ function writeRecordStart(buffer: Buffer, position: number, bodySize: number, ti
   return writeField(buffer, value, valueSize, next);
 }
 
-export interface RecordsContext {
-  baseOffset: number;
-  baseTimestamp: number;
-  /** Set for LogAppendTime batches: every record's timestamp is this. */
-  logAppendTime: number | null;
-}
-
-/** Decodes exactly `count` records filling `source[start, end)`. */
+/** Lazily decodes exactly `count` records filling `source[start, end)`: the records before a damaged one come out first. */
 export function* decodeRecords(
   source: Buffer,
   start: number,
@@ -165,45 +156,11 @@ export function* decodeRecords(
   count: number,
   context: RecordsContext,
 ): Generator<DecodedRecord> {
-  const reader = new ByteReader(source, start, end, ErrorCode.INVALID_RECORD);
-  if (count < 0) reader.fail(`Invalid negative record count ${count}`);
-  for (let index = 0; index < count; index++) yield readRecord(reader, context);
-  if (reader.position !== end) {
-    reader.fail(`Incorrect declared batch size, ${end - reader.position} bytes remain after ${count} records`);
+  const reader = recordsReader(source, start, end, count);
+  const one = RecordColumns.single(source, context);
+  for (let index = 0; index < count; index++) {
+    readRecordInto(reader, context, one, 0);
+    yield { offset: one.offset(0), offsetDelta: one.offsetDelta(0), timestamp: one.timestamp(0), timestampDelta: one.timestampDelta(0), attributes: one.attributes(0), key: one.key(0), value: one.value(0), headers: one.headers(0) };
   }
-}
-
-function readRecord(reader: ByteReader, context: RecordsContext): DecodedRecord {
-  const length = reader.readVarint();
-  if (length < 0 || length > reader.remaining) reader.fail(`Invalid record size ${length}, ${reader.remaining} bytes left`);
-  const recordStart = reader.position;
-  const recordEnd = recordStart + length;
-  const attributes = reader.readInt8();
-  const timestampDelta = reader.readVarlong();
-  const offsetDelta = reader.readVarint();
-  const key = readNullableBytes(reader, 'key');
-  const value = readNullableBytes(reader, 'value');
-  const headersCount = reader.readVarint();
-  if (headersCount < 0) reader.fail(`Found invalid number of record headers ${headersCount}`);
-  if (headersCount > reader.remaining / 2) reader.fail(`${headersCount} record headers cannot fit in ${reader.remaining} bytes`);
-  const headers: RecordHeader[] = new Array<RecordHeader>(headersCount);
-  for (let index = 0; index < headersCount; index++) {
-    const keyLength = reader.readVarint();
-    if (keyLength < 0) reader.fail(`Invalid negative header key size ${keyLength}`);
-    const headerKey = reader.readBytes(keyLength).toString('utf8');
-    headers[index] = { key: headerKey, value: readNullableBytes(reader, 'header value') };
-  }
-  if (reader.position !== recordEnd) {
-    reader.fail(`Invalid record size: expected to read ${length} bytes in record payload, but instead read ${reader.position - recordStart}`);
-  }
-  const timestamp = context.logAppendTime ?? context.baseTimestamp + timestampDelta;
-  if (!Number.isSafeInteger(timestamp)) reader.fail(`Record timestamp ${timestamp} does not fit a safe integer`);
-  return { offset: context.baseOffset + offsetDelta, offsetDelta, timestamp, timestampDelta, attributes, key, value, headers };
-}
-
-function readNullableBytes(reader: ByteReader, what: string): Buffer | null {
-  const length = reader.readVarint();
-  if (length === -1) return null;
-  if (length < 0) reader.fail(`Invalid ${what} size ${length}`);
-  return reader.readBytes(length);
+  checkAllRead(reader, count);
 }

@@ -71,6 +71,12 @@ export class ByteReader {
     return bytes;
   }
 
+  /** Steps over `length` bytes (none for a negative length: a null field). */
+  skip(length: number): void {
+    if (length > this.end - this.position) this.fail(`Buffer underflow reading ${length} bytes`);
+    if (length > 0) this.position += length;
+  }
+
   /** Unsigned LEB128 of at most 5 bytes, as the raw 32 bits (signed int32 view). */
   private readRaw32(): number {
     let result = 0;

@@ -25,13 +25,18 @@ function completed(records: Buffer, input: Partial<CompletedFetchInput> = {}): C
   return new CompletedFetch({ topic: 't', partition: 0, records, fetchOffset: 0, readCommitted: false, checkCrcs: true, ...input });
 }
 
-const values = (fetch: CompletedFetch, max = 1000) => fetch.take(max, (record) => record.value?.toString());
-const offsets = (fetch: CompletedFetch, max = 1000) => fetch.take(max, (record) => record.offset);
+function taken<T>(fetch: CompletedFetch, max: number, convert: (record: FetchedRecord) => T): T[] {
+  const out: T[] = [];
+  expect(fetch.take(max, convert, out)).toBe(out.length);
+  return out;
+}
+const values = (fetch: CompletedFetch, max = 1000) => taken(fetch, max, (record) => record.value?.toString());
+const offsets = (fetch: CompletedFetch, max = 1000) => taken(fetch, max, (record) => record.offset);
 
 describe('CompletedFetch', () => {
   it('decodes records with keys, values, headers, timestamps and the leader epoch, in order', () => {
     const fetch = completed(Buffer.concat([batch(0, ['a', 'b']), batch(2, ['c'])]));
-    const records = fetch.take(10, (record) => record);
+    const records = taken(fetch, 10, (record) => ({ ...record })); // the record passed in is reused: copy it
     expect(records.map((r) => [r.offset, r.key?.toString(), r.value?.toString(), r.headers[0]?.value?.toString()])).toEqual([
       [0, 'k-a', 'a', 'hv-a'],
       [1, 'k-b', 'b', 'hv-b'],
@@ -117,7 +122,7 @@ describe('CompletedFetch', () => {
 
   it('reports LogAppendTime batches with the batch max timestamp', () => {
     const fetch = completed(batch(0, ['a'], { timestampType: TimestampType.LOG_APPEND_TIME, maxTimestamp: T0 + 999 }));
-    expect(fetch.take(1, (record) => [record.timestampType, record.timestamp])).toEqual([['LogAppendTime', T0 + 999]]);
+    expect(taken(fetch, 1, (record) => [record.timestampType, record.timestamp])).toEqual([['LogAppendTime', T0 + 999]]);
   });
 
   it('stops before a batch whose CRC does not match, returning what came before, and keeps failing there', () => {
@@ -143,7 +148,7 @@ describe('CompletedFetch', () => {
     altered.writeBigInt64BE(BigInt(T0 + 5), 27); // baseTimestamp: covered by the CRC, still decodable
     expect(() => values(completed(altered, { checkCrcs: true }))).toThrowError(/CRC-32C/);
     const fetch = completed(altered, { checkCrcs: false });
-    expect(fetch.take(1, (record) => record.timestamp)).toEqual([T0 + 5]);
+    expect(taken(fetch, 1, (record) => record.timestamp)).toEqual([T0 + 5]);
   });
 
   it('reports a truncated batch when it is reached, after the whole batches before it', () => {
@@ -160,9 +165,9 @@ describe('CompletedFetch', () => {
       if (record.value?.toString() === 'bad') throw new Error('cannot convert');
       return record.offset;
     };
-    expect(fetch.take(10, convert)).toEqual([0]);
+    expect(taken(fetch, 10, convert)).toEqual([0]);
     expect(fetch.nextOffset).toBe(1);
-    expect(() => fetch.take(10, convert)).toThrowError('cannot convert');
+    expect(() => taken(fetch, 10, convert)).toThrowError('cannot convert');
     expect(fetch.nextOffset).toBe(1);
   });
 

@@ -23,7 +23,7 @@
  */
 import { SamsaError } from '@samsa/common';
 import { ErrorCode } from '@samsa/proto';
-import { ControlRecordType, LOG_OVERHEAD, MAGIC, MIN_BATCH_LENGTH, readControlRecordType, RecordBatchView, TimestampType, type RecordHeader } from '@samsa/records';
+import { ControlRecordType, LOG_OVERHEAD, MAGIC, MIN_BATCH_LENGTH, readControlRecordType, RecordBatchView, RecordColumns, TimestampType, type RecordHeader } from '@samsa/records';
 import type { TimestampTypeName } from './types.js';
 
 /** A decoded record before deserialization. Keys and values alias the fetched (or decompressed) bytes. */
@@ -63,9 +63,12 @@ export class CompletedFetch {
   private readonly batchPositions: number[] = [];
   private structureError: SamsaError | undefined;
   private batchIndex = 0;
-  private pending: FetchedRecord[] = [];
+  /** The current batch's records, decoded; `pendingIndex` is the next one to hand out. */
+  private readonly pending = new RecordColumns();
   private pendingIndex = 0;
   private pendingBatchNextOffset = 0;
+  /** What `take` passes to its converter, refilled for every record. */
+  private readonly current: FetchedRecord = { offset: 0, timestamp: 0, timestampType: 'CreateTime', key: null, value: null, headers: [], leaderEpoch: -1 };
   private readonly aborted: AbortedTransactionEntry[];
   private abortedIndex = 0;
   private readonly abortedProducerIds = new Set<number>();
@@ -87,41 +90,52 @@ export class CompletedFetch {
 
   /** True once every batch has been handed out or skipped. */
   get isExhausted(): boolean {
-    return this.pendingIndex >= this.pending.length && this.batchIndex >= this.batchPositions.length && this.structureError === undefined;
+    return this.pendingIndex >= this.pending.count && this.batchIndex >= this.batchPositions.length && this.structureError === undefined;
   }
 
   /**
-   * Up to `max` records, converted by `convert`, in offset order. A conversion or decoding failure
-   * with nothing taken yet throws; with something taken, those records come back and the failure
-   * repeats on the next call.
+   * Appends up to `max` records to `out`, converted by `convert`, in offset order; returns how
+   * many. `convert` gets one reused object, refilled for each record: copy what you keep (keys,
+   * values and headers themselves are the record's own). A conversion or decoding failure with
+   * nothing taken yet throws; with something taken, those records stay and the failure repeats
+   * on the next call.
    */
-  take<T>(max: number, convert: (record: FetchedRecord) => T): T[] {
-    const out: T[] = [];
-    while (out.length < max) {
-      if (this.pendingIndex >= this.pending.length) {
+  take<T>(max: number, convert: (record: FetchedRecord) => T, out: T[]): number {
+    const pending = this.pending;
+    const record = this.current;
+    let taken = 0;
+    while (taken < max) {
+      if (this.pendingIndex >= pending.count) {
         let more: boolean;
         try {
           more = this.loadNextBatch();
         } catch (error) {
-          if (out.length > 0) return out;
+          if (taken > 0) return taken;
           throw error;
         }
         if (!more) break;
         continue;
       }
-      const record = this.pending[this.pendingIndex] as FetchedRecord;
+      const index = this.pendingIndex;
+      const offset = pending.offset(index);
+      record.offset = offset;
+      record.timestamp = pending.timestamp(index);
+      record.key = pending.key(index);
+      record.value = pending.value(index);
+      record.headers = pending.headers(index);
       let converted: T;
       try {
         converted = convert(record);
       } catch (error) {
-        if (out.length > 0) return out;
+        if (taken > 0) return taken;
         throw error;
       }
       out.push(converted);
-      this.pendingIndex++;
-      this.position = this.pendingIndex === this.pending.length ? this.pendingBatchNextOffset : record.offset + 1;
+      taken++;
+      this.pendingIndex = index + 1;
+      this.position = index + 1 === pending.count ? this.pendingBatchNextOffset : offset + 1;
     }
-    return out;
+    return taken;
   }
 
   /** Finds the batch boundaries from the headers; a malformed layout is reported when reached. */
@@ -164,20 +178,21 @@ export class CompletedFetch {
     }
     const view = new RecordBatchView(this.input.records, at);
     if (this.input.checkCrcs && !view.isCrcValid()) throw this.corrupt(`a batch at offset ${view.baseOffset} whose CRC-32C does not match (stored ${view.crc}, computed ${view.computeCrc()})`);
-    const records = this.decodeIfReturned(view);
+    const returned = this.decodeIfReturned(view);
     this.batchIndex++;
-    if (records === undefined || records.length === 0) {
+    if (!returned) {
       this.position = Math.max(this.position, view.nextOffset);
       return true;
     }
-    this.pending = records;
-    this.pendingIndex = 0;
     this.pendingBatchNextOffset = Math.max(this.position, view.nextOffset);
     return true;
   }
 
-  /** The batch's records at or after the position, or undefined when the whole batch is not for the application. */
-  private decodeIfReturned(view: RecordBatchView): FetchedRecord[] | undefined {
+  /**
+   * Decodes the batch into `pending`, positioned at its first record at or after the position;
+   * false when the whole batch is not for the application.
+   */
+  private decodeIfReturned(view: RecordBatchView): boolean {
     try {
       if (this.input.readCommitted && view.hasProducerId) {
         const producerId = view.producerId;
@@ -185,21 +200,20 @@ export class CompletedFetch {
         if (view.isControl) {
           if (this.isAbortMarker(view)) this.abortedProducerIds.delete(producerId);
         } else if (view.isTransactional && this.abortedProducerIds.has(producerId)) {
-          return undefined;
+          return false;
         }
       }
-      if (view.isControl || view.nextOffset <= this.position) return undefined;
-      const timestampType: TimestampTypeName = view.timestampType === TimestampType.LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime';
-      const leaderEpoch = view.partitionLeaderEpoch;
-      const out: FetchedRecord[] = [];
-      for (const record of view.records()) {
-        if (record.offset < this.position) continue;
-        out.push({ offset: record.offset, timestamp: record.timestamp, timestampType, key: record.key, value: record.value, headers: record.headers, leaderEpoch });
-      }
-      return out;
+      if (view.isControl || view.nextOffset <= this.position) return false;
+      this.current.timestampType = view.timestampType === TimestampType.LOG_APPEND_TIME ? 'LogAppendTime' : 'CreateTime';
+      this.current.leaderEpoch = view.partitionLeaderEpoch;
+      view.decodeInto(this.pending);
     } catch (error) {
       throw this.corrupt(`an undecodable batch at offset ${view.baseOffset} (${(error as Error).message})`, error);
     }
+    let first = 0;
+    while (first < this.pending.count && this.pending.offset(first) < this.position) first++;
+    this.pendingIndex = first;
+    return first < this.pending.count;
   }
 
   private isAbortMarker(view: RecordBatchView): boolean {

@@ -250,25 +250,23 @@ export class Consumer<K = Buffer | null, V = Buffer | null> implements AsyncIter
 
   private toConsumerRecord(state: PartitionState, record: FetchedRecord): ConsumerRecord<K, V> {
     const { topic, partition } = state;
-    return {
-      topic,
-      partition,
-      offset: record.offset,
-      timestamp: record.timestamp,
-      timestampType: record.timestampType,
-      key: this.deserialize('key', state, record, () => this.config.keyDeserializer.deserialize(record.key, topic)),
-      value: this.deserialize('value', state, record, () => this.config.valueDeserializer.deserialize(record.value, topic)),
-      headers: record.headers,
-      leaderEpoch: record.leaderEpoch,
-    };
+    let key: K;
+    let value: V;
+    try {
+      key = this.config.keyDeserializer.deserialize(record.key, topic);
+    } catch (error) {
+      throw this.undeserializable('key', state, record, error);
+    }
+    try {
+      value = this.config.valueDeserializer.deserialize(record.value, topic);
+    } catch (error) {
+      throw this.undeserializable('value', state, record, error);
+    }
+    return { topic, partition, offset: record.offset, timestamp: record.timestamp, timestampType: record.timestampType, key, value, headers: record.headers, leaderEpoch: record.leaderEpoch };
   }
 
-  private deserialize<T>(what: string, state: PartitionState, record: FetchedRecord, run: () => T): T {
-    try {
-      return run();
-    } catch (error) {
-      throw new SamsaError(ErrorCode.INVALID_RECORD, `could not deserialize the ${what} of ${describePartition(state)} at offset ${record.offset}: ${(error as Error).message}; seek past it to go on`, { cause: error, retriable: false });
-    }
+  private undeserializable(what: string, state: PartitionState, record: FetchedRecord, error: unknown): SamsaError {
+    return new SamsaError(ErrorCode.INVALID_RECORD, `could not deserialize the ${what} of ${describePartition(state)} at offset ${record.offset}: ${(error as Error).message}; seek past it to go on`, { cause: error, retriable: false });
   }
 
   /** Throws UNKNOWN_TOPIC_OR_PARTITION for a partition the cluster does not have (after one fresh metadata look). */

@@ -76,7 +76,7 @@ function collectPartition<T>(context: CollectContext<T>, state: PartitionState, 
       return 'idle';
     }
     try {
-      out.push(...fetch.take(maxRecords - out.length, (record) => context.convert(state, record)));
+      fetch.take(maxRecords - out.length, (record) => context.convert(state, record), out);
     } finally {
       state.position = fetch.nextOffset;
     }
