@@ -60,7 +60,7 @@ export class ByteReader {
 
   readInt8(): number {
     if (this.position >= this.end) this.fail('Buffer underflow reading int8');
-    return this.buffer.readInt8(this.position++);
+    return ((this.buffer[this.position++] as number) << 24) >> 24;
   }
 
   /** Borrows `length` bytes (a subarray, not a copy). */
@@ -79,6 +79,14 @@ export class ByteReader {
 
   /** Unsigned LEB128 of at most 5 bytes, as the raw 32 bits (signed int32 view). */
   private readRaw32(): number {
+    const position = this.position;
+    if (position < this.end) {
+      const first = this.buffer[position] as number;
+      if (first < 0x80) {
+        this.position = position + 1;
+        return first;
+      }
+    }
     let result = 0;
     for (let shift = 0; shift < 35; shift += 7) {
       const byte = this.nextByte('varint');
