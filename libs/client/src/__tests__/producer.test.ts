@@ -78,6 +78,21 @@ describe('Producer', () => {
     expect((await Promise.all(more)).map((metadata) => metadata.offset)).toEqual(more.map((_, i) => 4000 + i));
   }, 60_000);
 
+  it('a sendBatch() call waiting for bufferMemory is covered by flush() and drained by close(), in order', async () => {
+    const topic = uniqueTopic('blocked-batch');
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    const producer = new Producer({ bootstrapServers, acks: 1, bufferMemory: 64 * 1024, batchSize: 16 * 1024, maxBlockMs: 30_000 });
+    const value = Buffer.alloc(1000, 9);
+    const first = producer.sendBatch(Array.from({ length: 2000 }, () => ({ topic, value })));
+    await producer.flush();
+    const settled = await Promise.race([first, new Promise<'still waiting'>((resolve) => setImmediate(resolve, 'still waiting'))]);
+    expect(settled).not.toBe('still waiting');
+    expect((settled as Array<{ offset: number }>).map((metadata) => metadata.offset)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
+    const second = producer.sendBatch(Array.from({ length: 500 }, () => ({ topic, value })));
+    await producer.close();
+    expect((await second).map((metadata) => metadata.offset)).toEqual(Array.from({ length: 500 }, (_, i) => 2000 + i));
+  }, 60_000);
+
   it('runs interceptors before the serializer and reports every acknowledgement', async () => {
     const topic = uniqueTopic('intercepted');
     await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);

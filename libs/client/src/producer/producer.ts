@@ -37,7 +37,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
   private closing: Promise<void> | undefined;
   /** send()s not in a batch yet (waiting for their topic's metadata or for buffer memory): flush() waits for them too. */
-  private readonly placing = new Set<PromiseSink>();
+  private readonly placing = new Set<Placing>();
   /** Appends a blocked send once the pool grants its memory. */
   private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
   private fatal: Error | undefined;
@@ -114,24 +114,32 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     if (refused) throw refused;
     const interceptors = this.options.interceptors.length > 0;
     const sink = new BatchSink(records.length, interceptors ? (metadata, error) => this.onAcknowledgement(metadata, error) : undefined);
-    for (let slot = 0; slot < records.length; slot++) {
-      const started = Date.now();
-      const record = interceptors ? this.onSend(records[slot] as ProducerRecord<K, V>) : (records[slot] as ProducerRecord<K, V>);
-      try {
-        const topic = this.knownTopic(record.topic, started) ?? (await this.topic(record.topic, started + this.options.maxBlockMs));
-        const prepared = this.prepare(record, topic, started);
-        if (!this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
-        this.append(prepared, sink, slot, Date.now());
-      } catch (error) {
-        sink.failed(slot, error as Error);
+    // Until its last record is in a batch, the call is one of `placing`: flush() and close() wait for all of it.
+    this.placing.add(sink);
+    try {
+      for (let slot = 0; slot < records.length; slot++) {
+        const started = Date.now();
+        try {
+          if (this.fatal) throw this.fatal;
+          const record = interceptors ? this.onSend(records[slot] as ProducerRecord<K, V>) : (records[slot] as ProducerRecord<K, V>);
+          const topic = this.knownTopic(record.topic, started) ?? (await this.topic(record.topic, started + this.options.maxBlockMs));
+          const prepared = this.prepare(record, topic, started);
+          if (!this.pool.tryReserve(prepared.reserved)) await this.reserveSlowly(prepared, started);
+          this.append(prepared, sink, slot, Date.now());
+        } catch (error) {
+          sink.failed(slot, error as Error);
+        }
       }
+    } finally {
+      this.placing.delete(sink);
     }
     return sink.promise;
   }
 
   /**
    * Makes every buffered record ready now and resolves when all records sent before the call are
-   * complete (acknowledged or failed), including sends still waiting for buffer memory.
+   * complete (acknowledged or failed), including records of send() and sendBatch() calls still
+   * waiting for topic metadata or buffer memory.
    */
   async flush(): Promise<void> {
     const pending = [...this.accumulator.queued(), ...this.sender.inFlightBatches()].map((batch) => batch.whenDone());
@@ -165,8 +173,6 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const complete = await Promise.race([drained, expired]);
     if (timer) clearTimeout(timer);
     if (!complete) this.failAll(new SamsaError(ErrorCode.REQUEST_TIMED_OUT, `the producer was closed before these records were delivered (close timeout ${timeoutMs} ms)`, { retriable: false }));
-    // A sendBatch() record still waiting for memory is not one flush() waits for: it fails now.
-    this.pool.failWaiters(new SamsaError(ErrorCode.INVALID_REQUEST, 'the producer was closed while send() waited for buffer memory', { retriable: false }));
     this.sender.close();
     this.connection.close();
     for (const interceptor of this.options.interceptors) this.guard(() => interceptor.close?.());
@@ -201,12 +207,12 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     }
   }
 
-  /** Waits for buffer memory until maxBlockMs after `started`. */
+  /** Waits for buffer memory until maxBlockMs after `started` (a call made before close() is still drained). */
   private async reserveSlowly(prepared: Prepared, started: number): Promise<void> {
     await this.pool.reserve(prepared.reserved, started + this.options.maxBlockMs - Date.now());
-    if (this.closing) {
+    if (this.fatal) {
       this.pool.release(prepared.reserved);
-      throw new SamsaError(ErrorCode.INVALID_REQUEST, 'cannot send: the producer is closed', { retriable: false });
+      throw this.fatal;
     }
   }
 
@@ -298,7 +304,7 @@ class BlockedSend implements PoolWaiter {
   constructor(
     private readonly prepared: Prepared,
     private readonly sink: PromiseSink,
-    private readonly placing: Set<PromiseSink>,
+    private readonly placing: Set<Placing>,
     private readonly appendNow: (prepared: Prepared, sink: DeliverySink) => void,
   ) {
     placing.add(sink);
@@ -324,6 +330,11 @@ class BlockedSend implements PoolWaiter {
 }
 
 const ignore = (): void => undefined;
+
+/** A send() or sendBatch() call not yet wholly in batches; its promise settles once all of its records have. */
+interface Placing {
+  readonly promise: Promise<unknown>;
+}
 
 function normalizeHeaders(headers: ProducerRecord['headers']): RecordHeaders {
   if (!headers) return undefined;
