@@ -25,7 +25,7 @@
  * header values are subarrays of the source (zero-copy): they alias the batch, or the batch's
  * decompressed records.
  */
-import { checkAllRead, readRecordInto, RecordColumns, recordsReader, type RecordHeader, type RecordsContext } from './record-columns.js';
+import { checkAllRead, readRecordInto, recordsReader, type RecordHeader, type RecordTarget, type RecordsContext } from './record-columns.js';
 import { sizeOfVarint, sizeOfVarlong, writeVarint, writeVarlong } from './varint.js';
 
 export type { RecordHeader, RecordsContext } from './record-columns.js';
@@ -157,10 +157,42 @@ export function* decodeRecords(
   context: RecordsContext,
 ): Generator<DecodedRecord> {
   const reader = recordsReader(source, start, end, count);
-  const one = RecordColumns.single(source, context);
+  const current = new CurrentRecord();
   for (let index = 0; index < count; index++) {
-    readRecordInto(reader, context, one, 0);
-    yield { offset: one.offset(0), offsetDelta: one.offsetDelta(0), timestamp: one.timestamp(0), timestampDelta: one.timestampDelta(0), attributes: one.attributes(0), key: one.key(0), value: one.value(0), headers: one.headers(0) };
+    readRecordInto(reader, context, current, index);
+    yield {
+      offset: context.baseOffset + current.offsetDelta,
+      offsetDelta: current.offsetDelta,
+      timestamp: context.logAppendTime ?? context.baseTimestamp + current.timestampDelta,
+      timestampDelta: current.timestampDelta,
+      attributes: current.attributes,
+      key: current.keyLength < 0 ? null : source.subarray(current.keyStart, current.keyStart + current.keyLength),
+      value: current.valueLength < 0 ? null : source.subarray(current.valueStart, current.valueStart + current.valueLength),
+      headers: current.headers ?? [],
+    };
   }
   checkAllRead(reader, count);
+}
+
+/** The record decodeRecords is at: plain fields, so the lazy path allocates nothing but what it yields. */
+class CurrentRecord implements RecordTarget {
+  attributes = 0;
+  timestampDelta = 0;
+  offsetDelta = 0;
+  keyStart = 0;
+  keyLength = -1;
+  valueStart = 0;
+  valueLength = -1;
+  headers: RecordHeader[] | undefined = undefined;
+
+  set(_index: number, attributes: number, timestampDelta: number, offsetDelta: number, keyStart: number, keyLength: number, valueStart: number, valueLength: number, headers: RecordHeader[] | undefined): void {
+    this.attributes = attributes;
+    this.timestampDelta = timestampDelta;
+    this.offsetDelta = offsetDelta;
+    this.keyStart = keyStart;
+    this.keyLength = keyLength;
+    this.valueStart = valueStart;
+    this.valueLength = valueLength;
+    this.headers = headers;
+  }
 }

@@ -28,7 +28,12 @@ export interface RecordsContext {
 
 const NO_BYTES = Buffer.alloc(0);
 
-export class RecordColumns {
+/** Where {@link readRecordInto} puts one record's fields: the columns, or decodeRecords' current record. */
+export interface RecordTarget {
+  set(index: number, attributes: number, timestampDelta: number, offsetDelta: number, keyStart: number, keyLength: number, valueStart: number, valueLength: number, headers: RecordHeader[] | undefined): void;
+}
+
+export class RecordColumns implements RecordTarget {
   /** Records decoded by the last `decode`. */
   count = 0;
   private source: Buffer = NO_BYTES;
@@ -51,22 +56,11 @@ export class RecordColumns {
       readRecordInto(reader, context, this, index);
     }
     checkAllRead(reader, count);
-    this.bind(source, context, count);
-  }
-
-  /** Decodes records one at a time instead (a lazy reader): `readRecordInto(reader, context, columns, 0)` each. */
-  static single(source: Buffer, context: RecordsContext): RecordColumns {
-    const columns = new RecordColumns();
-    columns.reserve(1);
-    columns.bind(source, context, 1);
-    return columns;
-  }
-
-  private bind(source: Buffer, context: RecordsContext, count: number): void {
     this.source = source;
     this.context = context;
     this.count = count;
   }
+
 
   offsetDelta(index: number): number {
     return this.offsetDeltas[index] as number;
@@ -153,7 +147,7 @@ export function checkAllRead(reader: ByteReader, count: number): void {
 }
 
 /** Reads one record at the reader's position into `columns[index]`, checking it strictly. */
-export function readRecordInto(reader: ByteReader, context: RecordsContext, columns: RecordColumns, index: number): void {
+export function readRecordInto(reader: ByteReader, context: RecordsContext, target: RecordTarget, index: number): void {
   const length = reader.readVarint();
   if (length < 0 || length > reader.remaining) reader.fail(`Invalid record size ${length}, ${reader.remaining} bytes left`);
   const recordStart = reader.position;
@@ -186,7 +180,7 @@ export function readRecordInto(reader: ByteReader, context: RecordsContext, colu
   const timestamp = context.logAppendTime ?? context.baseTimestamp + timestampDelta;
   if (!Number.isSafeInteger(timestamp)) reader.fail(`Record timestamp ${timestamp} does not fit a safe integer`);
   if (!Number.isSafeInteger(context.baseOffset + offsetDelta)) reader.fail(`Record offset ${context.baseOffset} + ${offsetDelta} does not fit a safe integer`);
-  columns.set(index, attributes, timestampDelta, offsetDelta, keyStart, keyLength, valueStart, valueLength, headers);
+  target.set(index, attributes, timestampDelta, offsetDelta, keyStart, keyLength, valueStart, valueLength, headers);
 }
 
 /** A key, value or header value length: −1 is null, any other negative is invalid. */
