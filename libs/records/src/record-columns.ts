@@ -61,7 +61,6 @@ export class RecordColumns implements RecordTarget {
     this.count = count;
   }
 
-
   offsetDelta(index: number): number {
     return this.offsetDeltas[index] as number;
   }

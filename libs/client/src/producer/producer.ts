@@ -36,7 +36,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly logger: Logger;
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
   private closing: Promise<void> | undefined;
-  /** send()s not in a batch yet (waiting for their topic's metadata or for buffer memory): flush() waits for them too. */
+  /** send() and sendBatch() calls not wholly in batches yet (waiting for topic metadata or for buffer memory): flush() and close() wait for them too. */
   private readonly placing = new Set<Placing>();
   /** Appends a blocked send once the pool grants its memory. */
   private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
