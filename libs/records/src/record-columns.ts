@@ -50,11 +50,9 @@ export class RecordColumns implements RecordTarget {
   decode(source: Buffer, start: number, end: number, count: number, context: RecordsContext): void {
     this.count = 0;
     const reader = recordsReader(source, start, end, count);
+    // Every record takes at least MIN_RECORD_BYTES, so a record past this many fails before it is set.
     this.reserve(Math.min(count, Math.ceil((end - start) / MIN_RECORD_BYTES)));
-    for (let index = 0; index < count; index++) {
-      if (index === this.capacity) this.reserve(index + 1);
-      readRecordInto(reader, context, this, index);
-    }
+    for (let index = 0; index < count; index++) readRecordInto(reader, context, this, index);
     checkAllRead(reader, count);
     this.source = source;
     this.context = context;
@@ -114,18 +112,14 @@ export class RecordColumns implements RecordTarget {
     return this.source.subarray(start, start + length);
   }
 
+  /** Room for `records` (a decode starts from index 0, so nothing is copied over). */
   private reserve(records: number): void {
     if (records <= this.capacity) return;
     const capacity = Math.max(records, this.capacity * 2, 16);
-    const grow = <A extends Int32Array | Float64Array | Int8Array>(old: A, make: (length: number) => A, width = 1): A => {
-      const next = make(capacity * width);
-      next.set(old);
-      return next;
-    };
-    this.offsetDeltas = grow(this.offsetDeltas, (n) => new Int32Array(n));
-    this.timestampDeltas = grow(this.timestampDeltas, (n) => new Float64Array(n));
-    this.attributeBytes = grow(this.attributeBytes, (n) => new Int8Array(n));
-    this.spans = grow(this.spans, (n) => new Int32Array(n), 4);
+    this.offsetDeltas = new Int32Array(capacity);
+    this.timestampDeltas = new Float64Array(capacity);
+    this.attributeBytes = new Int8Array(capacity);
+    this.spans = new Int32Array(capacity * 4);
     this.capacity = capacity;
   }
 }
