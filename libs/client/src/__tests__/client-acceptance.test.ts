@@ -10,10 +10,8 @@ import { COMPRESSION_CODECS, iterateBatches, type CompressionName, type Compress
 import { startCluster, type TestCluster } from '@samsa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin } from '../admin/admin.js';
-import { Consumer } from '../consumer/consumer.js';
-import type { ConsumerRecord } from '../consumer/types.js';
 import { Producer } from '../producer/producer.js';
-import { call, TEST_NODE_ARGS, uniqueName } from './client-test-kit.js';
+import { call, readAll, TEST_NODE_ARGS, uniqueName } from './client-test-kit.js';
 
 let cluster: TestCluster;
 let admin: Admin;
@@ -29,24 +27,6 @@ afterAll(async () => {
   await admin?.close();
   await cluster?.close();
 });
-
-/** Reads every partition of `topic` from the start until `expected` records arrived. */
-async function readAll(topic: string, partitions: number, expected: number): Promise<Array<ConsumerRecord<string, string>>> {
-  const consumer = new Consumer<string, string>({ bootstrapServers, autoOffsetReset: 'earliest', keyDeserializer: 'string', valueDeserializer: 'string', maxPollRecords: 10_000 });
-  try {
-    await consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
-    const records: Array<ConsumerRecord<string, string>> = [];
-    while (records.length < expected) {
-      const batch = await consumer.poll({ timeoutMs: 10_000 });
-      if (batch.length === 0) throw new Error(`no records for 10 s after ${records.length} of ${expected}`);
-      for (const record of batch) records.push(record);
-    }
-    expect(await consumer.poll({ timeoutMs: 300 })).toEqual([]);
-    return records;
-  } finally {
-    await consumer.close();
-  }
-}
 
 const keyOf = (i: number) => `key-${(Math.imul(i, 2654435761) >>> 0) % 40_000}`;
 
@@ -75,7 +55,7 @@ describe('Producer and Consumer', () => {
     await Promise.all(window);
     await producer.close();
 
-    const records = await readAll(topic, partitions, total);
+    const records = await readAll(bootstrapServers, topic, partitions, total);
     expect(records).toHaveLength(total);
     const seen = new Uint8Array(total);
     const lastOffset = new Map<number, number>();
@@ -113,7 +93,7 @@ describe('Producer and Consumer', () => {
     await producer.close();
     expect(acked.filter(Boolean)).toHaveLength(total);
 
-    const records = await readAll(topic, 3, total);
+    const records = await readAll(bootstrapServers, topic, 3, total);
     expect(records).toHaveLength(total);
     const lastIndexOfKey = new Map<string, number>();
     const seen = new Set<number>();
@@ -136,7 +116,7 @@ describe('Producer and Consumer', () => {
     await Promise.all(values.map((value, i) => producer.send({ topic, key: `k${i}`, value, headers: { codec } })));
     await producer.close();
 
-    const records = await readAll(topic, 1, values.length);
+    const records = await readAll(bootstrapServers, topic, 1, values.length);
     expect(records.map((record) => record.value)).toEqual(values);
     expect(records.every((record, i) => record.key === `k${i}` && record.headers[0]?.value?.toString() === codec)).toBe(true);
 

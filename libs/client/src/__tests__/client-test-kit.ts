@@ -2,7 +2,8 @@
  * Helpers for @samsa/client integration tests against a real cluster (`@samsa/testing`):
  * starting a cluster whose nodes are all active, creating topics through the controller and
  * waiting until every node's metadata shows their leaders, producing raw RecordBatch v2 bytes
- * with `StorageService.Produce` (so client tests do not depend on the Producer), and unique names.
+ * with `StorageService.Produce` (so client tests do not depend on the Producer), reading a topic
+ * back with the Consumer, and unique names.
  * Every gRPC client the kit opens is closed by `close()`, which also stops the cluster.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +11,9 @@ import * as grpc from '@grpc/grpc-js';
 import { controller, ErrorCode, storage } from '@samsa/proto';
 import { buildRecordBatch, type BatchOptions, type RecordInput } from '@samsa/records';
 import { call, startCluster, type TestCluster } from '@samsa/testing';
+import { expect } from 'vitest';
+import { Consumer } from '../consumer/consumer.js';
+import type { ConsumerRecord } from '../consumer/types.js';
 
 export { call };
 
@@ -25,6 +29,24 @@ export const TEST_NODE_ARGS = ['--replica-lag-time-max-ms', '3000', '--replica-f
 export function recordsOf(values: readonly string[], keyPrefix = 'k'): RecordInput[] {
   const now = Date.now();
   return values.map((value, i) => ({ key: `${keyPrefix}${i}`, value, headers: [{ key: 'index', value: String(i) }], timestamp: now }));
+}
+
+/** Reads every partition of `topic` from the start until `expected` records arrived. */
+export async function readAll(bootstrapServers: string[], topic: string, partitions: number, expected: number): Promise<Array<ConsumerRecord<string, string>>> {
+  const consumer = new Consumer<string, string>({ bootstrapServers, autoOffsetReset: 'earliest', keyDeserializer: 'string', valueDeserializer: 'string', maxPollRecords: 10_000 });
+  try {
+    await consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
+    const records: Array<ConsumerRecord<string, string>> = [];
+    while (records.length < expected) {
+      const batch = await consumer.poll({ timeoutMs: 10_000 });
+      if (batch.length === 0) throw new Error(`no records for 10 s after ${records.length} of ${expected}`);
+      for (const record of batch) records.push(record);
+    }
+    expect(await consumer.poll({ timeoutMs: 300 })).toEqual([]);
+    return records;
+  } finally {
+    await consumer.close();
+  }
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -10,6 +10,7 @@ import { startCluster, type TestCluster } from '@samsa/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin } from '../admin/admin.js';
 import { Producer } from '../producer/producer.js';
+import { readAll } from './client-test-kit.js';
 
 let cluster: TestCluster;
 let admin: Admin;
@@ -73,24 +74,38 @@ describe('Producer', () => {
     const offsets = (settled as Array<{ offset: number }>).map((metadata) => metadata.offset);
     expect(offsets).toEqual(offsets.map((_, i) => i));
     // close() sends what still waits for buffer memory instead of failing it.
-    const more = Array.from({ length: 200 }, () => producer.send({ topic, value }));
+    const more = Array.from({ length: 200 }, (_, i) => producer.send({ topic, key: `m${i}`, value }));
     await producer.close();
     expect((await Promise.all(more)).map((metadata) => metadata.offset)).toEqual(more.map((_, i) => 4000 + i));
+    // Each waiting record kept its own key (the producer reuses one scratch object on its fast path).
+    const keys = (await readAll(bootstrapServers, topic, 1, 4200)).map((record) => record.key);
+    expect(keys).toEqual([...sends.map((_, i) => `k${i}`), ...more.map((_, i) => `m${i}`)]);
   }, 60_000);
 
   it('a sendBatch() call waiting for bufferMemory is covered by flush() and drained by close(), in order', async () => {
     const topic = uniqueTopic('blocked-batch');
     await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
-    const producer = new Producer({ bootstrapServers, acks: 1, bufferMemory: 64 * 1024, batchSize: 16 * 1024, maxBlockMs: 30_000 });
+    const producer = new Producer<string, Buffer>({ bootstrapServers, keySerializer: 'string', acks: 1, bufferMemory: 64 * 1024, batchSize: 16 * 1024, maxBlockMs: 30_000 });
     const value = Buffer.alloc(1000, 9);
-    const first = producer.sendBatch(Array.from({ length: 2000 }, () => ({ topic, value })));
+    await producer.send({ topic, key: 'w', value }); // metadata known: the call below runs until memory runs out
+    const first = producer.sendBatch(Array.from({ length: 2000 }, (_, i) => ({ topic, key: `b${i}`, value })));
+    // A send() while the call waits for memory joins the queue behind the record that waits.
+    const interloper = producer.send({ topic, key: 'x', value });
     await producer.flush();
-    const settled = await Promise.race([first, new Promise<'still waiting'>((resolve) => setImmediate(resolve, 'still waiting'))]);
+    const settled = await Promise.race([Promise.all([first, interloper]), new Promise<'still waiting'>((resolve) => setImmediate(resolve, 'still waiting'))]);
     expect(settled).not.toBe('still waiting');
-    expect((settled as Array<{ offset: number }>).map((metadata) => metadata.offset)).toEqual(Array.from({ length: 2000 }, (_, i) => i));
-    const second = producer.sendBatch(Array.from({ length: 500 }, () => ({ topic, value })));
+    const [batchMetadata, interloperMetadata] = settled as [Array<{ offset: number }>, { offset: number }];
+    const offsets = batchMetadata.map((metadata) => metadata.offset);
+    expect(offsets.concat(interloperMetadata.offset).sort((a, b) => a - b)).toEqual(Array.from({ length: 2001 }, (_, i) => 1 + i));
+    expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    const second = producer.sendBatch(Array.from({ length: 500 }, (_, i) => ({ topic, key: `s${i}`, value })));
     await producer.close();
-    expect((await second).map((metadata) => metadata.offset)).toEqual(Array.from({ length: 500 }, (_, i) => 2000 + i));
+    expect((await second).map((metadata) => metadata.offset)).toEqual(Array.from({ length: 500 }, (_, i) => 2002 + i));
+    // Every record kept its own key: the call's waiting record and the send() did not share the producer's scratch object.
+    const keys = (await readAll(bootstrapServers, topic, 1, 2502)).map((record) => record.key);
+    const expected = ['w', ...Array.from({ length: 2000 }, (_, i) => `b${i}`), ...Array.from({ length: 500 }, (_, i) => `s${i}`)];
+    expected.splice(interloperMetadata.offset, 0, 'x');
+    expect(keys).toEqual(expected);
   }, 60_000);
 
   it('runs interceptors before the serializer and reports every acknowledgement', async () => {

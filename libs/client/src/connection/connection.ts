@@ -35,6 +35,8 @@ export class Connection {
   private readonly channels = new Map<string, grpc.Channel>();
   private readonly clients = new Map<ClientClass<grpc.Client>, Map<string, grpc.Client>>();
   private readonly closing = new AbortController();
+  /** Mirrors `closing.signal.aborted` as a plain field: send() asks per record, and the signal's getter costs more. */
+  private isClosed = false;
   private bootstrapIndex = 0;
 
   constructor(readonly config: ConnectionConfig) {
@@ -42,7 +44,7 @@ export class Connection {
   }
 
   get closed(): boolean {
-    return this.closing.signal.aborted;
+    return this.isClosed;
   }
 
   /** Aborts when the connection closes: long waits (backoff, metadata) listen to it. */
@@ -151,6 +153,7 @@ export class Connection {
   /** Releases every channel; pending calls fail with CANCELLED/UNAVAILABLE. Idempotent. */
   close(): void {
     if (this.closed) return;
+    this.isClosed = true;
     this.closing.abort();
     for (const byAddress of this.clients.values()) for (const client of byAddress.values()) client.close();
     for (const channel of this.channels.values()) channel.close();
