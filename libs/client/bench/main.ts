@@ -14,7 +14,9 @@
  *     the application) over the same log → records/s, MB/s, ratio.
  * Every figure moves BENCH_BYTES of record values (default 512 MiB, the volume #6's produce figure
  * uses), long enough that a new Producer's start-up (its connection, buffers and heap growing)
- * does not dominate. Each round deletes its topics. Loops are bounded by record counts. Build
+ * does not dominate. An unmeasured warm-up round (an eighth of the volume, every driver once)
+ * comes first, so the process's own warm-up (JIT, heap growth) is not charged to whichever driver
+ * runs first. Each round deletes its topics. Loops are bounded by record counts. Build
  * first (npm run build); run: npm run bench.
  */
 import { buildRecordBatch } from '@samsa/records';
@@ -71,6 +73,7 @@ async function libraryProduce(bootstrap: string, topic: string, recordBytes: num
   const value = Buffer.alloc(recordBytes, 98);
   await producer.send({ topic, value });
   const cpuBefore = process.cpuUsage();
+  const faultsBefore = process.resourceUsage().minorPageFault;
   const started = performance.now();
   // A sliding window of sends, awaiting the oldest: the application yields to the event loop
   // (and so to the producer's I/O) the way a Node service producing in a loop does.
@@ -92,7 +95,7 @@ async function libraryProduce(bootstrap: string, topic: string, recordBytes: num
   await Promise.all(window.filter(Boolean));
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  if (process.env.BENCH_CPU) console.log(`producer process CPU: ${((cpu.user + cpu.system) / records).toFixed(2)} µs per record, ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core`);
+  if (process.env.BENCH_CPU) console.log(`producer process CPU: ${((cpu.user + cpu.system) / records).toFixed(2)} µs per record, ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core (user ${((cpu.user / 1e6 / seconds) * 100).toFixed(0)}%), ${((process.resourceUsage().minorPageFault - faultsBefore) / ((records * recordBytes) / MB)).toFixed(0)} page faults per MB`);
   await producer.close();
   return { recordsPerSecond: records / seconds, megabytesPerSecond: (records * recordBytes) / MB / seconds };
 }
@@ -143,30 +146,39 @@ async function only(which: string): Promise<void> {
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const best = (figures: Figure[]): Figure => figures.reduce((a, b) => (b.recordsPerSecond > a.recordsPerSecond ? b : a));
 
+type Figures = Record<'raw' | 'rawShaped' | 'deep' | 'lib' | 'batch' | 'defaults' | 'rawRead' | 'read', Figure[]>;
+const noFigures = (): Figures => ({ raw: [], rawShaped: [], deep: [], lib: [], batch: [], defaults: [], rawRead: [], read: [] });
+
+/** One round: every driver once, in a fixed order, on fresh topics (deleted afterwards). */
+async function round(cluster: TestCluster, recordBytes: number, records: number, name: string, figures: Figures): Promise<void> {
+  const bootstrap = cluster.node(1).address;
+  const rawTopic = `raw-${recordBytes}-${name}`;
+  const libTopic = `lib-${recordBytes}-${name}`;
+  const topics = [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`];
+  for (const topic of topics) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
+  figures.raw.push(await rawProduce(cluster, rawTopic, recordBytes, records));
+  figures.rawShaped.push(await rawProduce(cluster, `${rawTopic}-shaped`, recordBytes, records, SHAPE_PRODUCER));
+  figures.deep.push(await libraryProduce(bootstrap, libTopic, recordBytes, records, 'acks1-deep'));
+  figures.lib.push(await libraryProduce(bootstrap, `${libTopic}-5`, recordBytes, records, 'acks1'));
+  figures.batch.push(await libraryProduce(bootstrap, `${libTopic}-batch`, recordBytes, records, 'acks1-sendBatch'));
+  figures.defaults.push(await libraryProduce(bootstrap, `${libTopic}-defaults`, recordBytes, records, 'defaults'));
+  figures.rawRead.push(await rawConsume(cluster, libTopic, recordBytes, records));
+  figures.read.push(await libraryConsume(bootstrap, libTopic, records));
+  for (const topic of topics) await deleteBenchTopic(cluster, topic);
+}
+
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY) return only(process.env.BENCH_ONLY);
   const cluster = await startCluster({ nodes: 1, transactionCoordinators: 1 });
   try {
-    const bootstrap = cluster.node(1).address;
     for (const recordBytes of [1000, 100]) {
       const records = Math.floor(BENCH_BYTES / recordBytes);
-      console.log(`--- ${recordBytes}-byte records (${records.toLocaleString('en')} per figure), 16 KiB batches, RF 1, acks=1; best of ${ROUNDS} alternating rounds ---`);
-      const figures = { raw: [] as Figure[], rawShaped: [] as Figure[], deep: [] as Figure[], lib: [] as Figure[], batch: [] as Figure[], defaults: [] as Figure[], rawRead: [] as Figure[], read: [] as Figure[] };
-      for (let round = 0; round < ROUNDS; round++) {
-        const rawTopic = `raw-${recordBytes}-${round}`;
-        const libTopic = `lib-${recordBytes}-${round}`;
-        const topics = [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-batch`, `${libTopic}-defaults`];
-        for (const topic of topics) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
-        figures.raw.push(await rawProduce(cluster, rawTopic, recordBytes, records));
-        figures.rawShaped.push(await rawProduce(cluster, `${rawTopic}-shaped`, recordBytes, records, SHAPE_PRODUCER));
-        figures.deep.push(await libraryProduce(bootstrap, libTopic, recordBytes, records, 'acks1-deep'));
-        figures.lib.push(await libraryProduce(bootstrap, `${libTopic}-5`, recordBytes, records, 'acks1'));
-        figures.batch.push(await libraryProduce(bootstrap, `${libTopic}-batch`, recordBytes, records, 'acks1-sendBatch'));
-        figures.defaults.push(await libraryProduce(bootstrap, `${libTopic}-defaults`, recordBytes, records, 'defaults'));
-        figures.rawRead.push(await rawConsume(cluster, libTopic, recordBytes, records));
-        figures.read.push(await libraryConsume(bootstrap, libTopic, records));
-        for (const topic of topics) await deleteBenchTopic(cluster, topic);
-      }
+      // Unmeasured warm-up round (an eighth of the volume): JIT, heaps and the node's log files
+      // grow here, not inside whichever driver happens to run first.
+      await round(cluster, recordBytes, Math.floor(records / 8), 'warm-up', noFigures());
+      console.log(`--- ${recordBytes}-byte records (${records.toLocaleString('en')} per figure), 16 KiB batches, RF 1, acks=1; best of ${ROUNDS} alternating rounds after a warm-up round ---`);
+      const figures = noFigures();
+      for (let index = 0; index < ROUNDS; index++) await round(cluster, recordBytes, records, String(index), figures);
       const raw = best(figures.raw);
       const rawRead = best(figures.rawRead);
       line(`raw ProduceStream driver (#6's shape: ${SHAPE_6.batchesPerRequest} × 16 KiB batches per request, 64 in flight)`, raw);
