@@ -112,6 +112,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
    * Sends many records with one promise (cheaper than a send() per record): resolves with every
    * record's metadata, in the order given, once all are acknowledged; rejects with the first
    * failure once every record has settled. Not atomic: acknowledged records stay written.
+   * Records without a timestamp get the call's time (read again only after the call waited).
    */
   async sendBatch(records: ReadonlyArray<ProducerRecord<K, V>>): Promise<RecordMetadata[]> {
     const refused = this.refusal();
@@ -142,7 +143,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
           this.append(prepared, sink, slot, now);
         } catch (error) {
           sink.failed(slot, error as Error);
-          now = Date.now();
+          now = Date.now(); // the failure may have come after a wait (maxBlockMs)
         }
       }
     } finally {
