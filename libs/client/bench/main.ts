@@ -95,7 +95,11 @@ async function libraryProduce(bootstrap: string, topic: string, recordBytes: num
   await Promise.all(window.filter(Boolean));
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  if (process.env.BENCH_CPU) console.log(`producer process CPU: ${((cpu.user + cpu.system) / records).toFixed(2)} µs per record, ${(((cpu.user + cpu.system) / 1e6 / seconds) * 100).toFixed(0)}% of one core (user ${((cpu.user / 1e6 / seconds) * 100).toFixed(0)}%), ${((process.resourceUsage().minorPageFault - faultsBefore) / ((records * recordBytes) / MB)).toFixed(0)} page faults per MB`);
+  if (process.env.BENCH_CPU) {
+    const share = (micros: number) => `${((micros / 1e6 / seconds) * 100).toFixed(0)}%`;
+    const faultsPerMB = (process.resourceUsage().minorPageFault - faultsBefore) / ((records * recordBytes) / MB);
+    console.log(`producer process CPU: ${((cpu.user + cpu.system) / records).toFixed(2)} µs per record, ${share(cpu.user + cpu.system)} of one core (user ${share(cpu.user)}), ${faultsPerMB.toFixed(0)} page faults per MB`);
+  }
   await producer.close();
   return { recordsPerSecond: records / seconds, megabytesPerSecond: (records * recordBytes) / MB / seconds };
 }

@@ -139,7 +139,7 @@ export function checkAllRead(reader: ByteReader, count: number): void {
   if (reader.position !== reader.end) reader.fail(`Incorrect declared batch size, ${reader.end - reader.position} bytes remain after ${count} records`);
 }
 
-/** Reads one record at the reader's position into `columns[index]`, checking it strictly. */
+/** Reads one record at the reader's position, checking it strictly, and hands its fields to `target` as record `index`. */
 export function readRecordInto(reader: ByteReader, context: RecordsContext, target: RecordTarget, index: number): void {
   const length = reader.readVarint();
   if (length < 0 || length > reader.remaining) reader.fail(`Invalid record size ${length}, ${reader.remaining} bytes left`);
