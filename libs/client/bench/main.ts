@@ -16,7 +16,10 @@
  * uses), long enough that a new Producer's start-up (its connection, buffers and heap growing)
  * does not dominate. An unmeasured warm-up round (an eighth of the volume, every driver once)
  * comes first, so the process's own warm-up (JIT, heap growth) is not charged to whichever driver
- * runs first. Each round deletes its topics. Loops are bounded by record counts. Build
+ * runs first. Each library figure is printed twice against its raw driver: best round against
+ * best round, and the median of the rounds' own ratios (the two figures of a ratio measured in the
+ * same round), which the machine's drift between rounds moves less. Each round deletes its
+ * topics. Loops are bounded by record counts. Build
  * first (npm run build); run: npm run bench.
  */
 import { buildRecordBatch } from '@samsa/records';
@@ -149,6 +152,22 @@ async function only(which: string): Promise<void> {
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const best = (figures: Figure[]): Figure => figures.reduce((a, b) => (b.recordsPerSecond > a.recordsPerSecond ? b : a));
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+};
+
+/**
+ * A library figure against its raw driver: best against best, and the median of the rounds' own
+ * ratios (both figures of a ratio measured in the same round, minutes apart), which the machine's
+ * drift between rounds moves less.
+ */
+function compared(name: string, library: Figure[], raw: Figure[], goal?: number): void {
+  line(name, best(library), best(raw), goal);
+  const ratios = library.map((figure, round) => figure.recordsPerSecond / (raw[round] as Figure).recordsPerSecond);
+  console.log(`    per-round ratios ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; median ${median(ratios).toFixed(2)}`);
+}
 
 type Figures = Record<'raw' | 'rawShaped' | 'deep' | 'lib' | 'batch' | 'defaults' | 'rawRead' | 'read', Figure[]>;
 const noFigures = (): Figures => ({ raw: [], rawShaped: [], deep: [], lib: [], batch: [], defaults: [], rawRead: [], read: [] });
@@ -186,15 +205,15 @@ async function main(): Promise<void> {
       const raw = best(figures.raw);
       const rawRead = best(figures.rawRead);
       line(`raw ProduceStream driver (#6's shape: ${SHAPE_6.batchesPerRequest} × 16 KiB batches per request, 64 in flight)`, raw);
-      line('Producer (acks=1, 64 requests in flight like the raw driver)', best(figures.deep), raw, 0.8);
-      line('Producer (acks=1, default 5 requests in flight)', best(figures.lib), raw);
+      compared('Producer (acks=1, 64 requests in flight like the raw driver)', figures.deep, figures.raw, 0.8);
+      compared('Producer (acks=1, default 5 requests in flight)', figures.lib, figures.raw);
       const rawShaped = best(figures.rawShaped);
       line("raw driver shaped like the Producer's defaults (1 MiB requests, 5 in flight)", rawShaped);
-      line('  Producer (acks=1, default 5 in flight) against it', best(figures.lib), rawShaped);
-      line(`Producer.sendBatch (acks=1, ${SEND_BATCH} records per call)`, best(figures.batch), raw);
-      line('Producer (defaults: acks=all, idempotent)', best(figures.defaults), raw);
+      compared('  Producer (acks=1, default 5 in flight) against it', figures.lib, figures.rawShaped);
+      compared(`Producer.sendBatch (acks=1, ${SEND_BATCH} records per call)`, figures.batch, figures.raw, 0.8);
+      compared('Producer (defaults: acks=all, idempotent)', figures.defaults, figures.raw);
       line('raw FetchStream driver (1 MiB per push)', rawRead);
-      line('Consumer (poll, records decoded; defaults: maxPollRecords 500, maxPartitionFetchBytes 1 MiB)', best(figures.read), rawRead, 0.8);
+      compared('Consumer (poll, records decoded; defaults: maxPollRecords 500, maxPartitionFetchBytes 1 MiB)', figures.read, figures.rawRead, 0.8);
     }
   } finally {
     await cluster.close();
