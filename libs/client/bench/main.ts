@@ -160,7 +160,7 @@ const median = (values: number[]): number => {
 
 /**
  * A library figure against its raw driver: best against best, and the median of the rounds' own
- * ratios (both figures of a ratio measured in the same round, minutes apart), which the machine's
+ * ratios (both figures of a ratio measured in the same round, seconds apart), which the machine's
  * drift between rounds moves less.
  */
 function compared(name: string, library: Figure[], raw: Figure[], goal?: number): void {
