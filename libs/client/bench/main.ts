@@ -17,10 +17,8 @@
  * does not dominate. An unmeasured warm-up round (an eighth of the volume, every driver once)
  * comes first, so the process's own warm-up (JIT, heap growth) is not charged to whichever driver
  * runs first. Each library figure is printed twice against its raw driver: best round against
- * best round, and the median of the rounds' own ratios (the two figures of a ratio measured in the
- * same round), which the machine's drift between rounds moves less. Each round deletes its
- * topics. Loops are bounded by record counts. Build
- * first (npm run build); run: npm run bench.
+ * best round, and the median of the rounds' own ratios (see `compared`). Each round deletes its
+ * topics. Loops are bounded by record counts. Build first (npm run build); run: npm run bench.
  */
 import { buildRecordBatch } from '@samsa/records';
 import { benchLeaderOf, benchStorageClient, createBenchTopic, deleteBenchTopic, rawFetchStream, rawProduceStream, startCluster, type TestCluster } from '@samsa/testing';
