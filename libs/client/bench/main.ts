@@ -32,7 +32,7 @@ const BENCH_BYTES = Number(process.env.BENCH_BYTES ?? 512 * 1024 * 1024);
 const BATCH_BYTES = 16_384;
 /** Sends outstanding at once in the producer figure. */
 const WINDOW = 20_000;
-/** Records per sendBatch() call in the sendBatch figure. */
+/** Records per sendBatch() call in the sendBatch figure; the sparse figure awaits one send() in as many (WINDOW is a multiple of it). */
 const SEND_BATCH = 1000;
 
 interface Figure {
