@@ -1,4 +1,4 @@
-import { NO_PRODUCER_ID, RecordBatchView } from '@samsa/records';
+import { NO_PRODUCER_ID, RECORD_BATCH_HEADER_SIZE, RecordBatchView } from '@samsa/records';
 import { describe, expect, it } from 'vitest';
 import { MAX_IN_FLIGHT_BATCHES_IDEMPOTENT, RecordAccumulator, type DrainContext } from './accumulator.js';
 import type { ProducerBatch } from './producer-batch.js';
@@ -39,6 +39,25 @@ describe('RecordAccumulator', () => {
     expect(next.isFull).toBe(false);
     const [entry] = drained(accumulator, context());
     expect(entry?.map((batch) => batch.recordCount)).toEqual([2]);
+  });
+
+  it('finishes a batch the moment it closes when it gets no producer id, and only then', () => {
+    const finishing = new RecordAccumulator(135, undefined, true);
+    const first = finishing.append('t', 0, record(30), noop, 0, 0);
+    finishing.append('t', 0, record(30), noop, 0, 0);
+    first.memory.fill(0, 0, RECORD_BATCH_HEADER_SIZE); // whatever the header holds, it is not a finished one
+    finishing.append('t', 0, record(30), noop, 0, 0); // does not fit: the first batch closes
+    const inMemory = new RecordBatchView(first.memory.subarray(0, first.sizeBytes));
+    expect(inMemory.isCrcValid()).toBe(true);
+    expect(inMemory.lastOffsetDelta).toBe(1);
+    expect(first.build().equals(first.memory.subarray(0, first.sizeBytes))).toBe(true);
+    // An idempotent producer's batches wait for their sequence: finished when drained.
+    const idempotent = new RecordAccumulator(135);
+    const later = idempotent.append('t', 0, record(30), noop, 0, 0);
+    idempotent.append('t', 0, record(30), noop, 0, 0);
+    later.memory.fill(0, 0, RECORD_BATCH_HEADER_SIZE);
+    idempotent.append('t', 0, record(30), noop, 0, 0);
+    expect(later.memory.subarray(0, RECORD_BATCH_HEADER_SIZE).every((byte) => byte === 0)).toBe(true);
   });
 
   it('sends consecutive closed batches of a partition together, up to maxRequestSize', () => {

@@ -84,6 +84,8 @@ export class RecordAccumulator {
   constructor(
     private readonly batchSize: number,
     private readonly compression: CompressionType = CompressionType.NONE,
+    /** Batches get no producer id or sequence (not idempotent): finish each one as it closes, see {@link ProducerBatch.close}. */
+    private readonly finishOnClose = false,
   ) {}
 
   queue(topic: string, partition: number): PartitionQueue {
@@ -108,7 +110,7 @@ export class RecordAccumulator {
     const queue = this.queue(topic, partition);
     let batch = queue.batches[queue.batches.length - 1];
     if (batch && batch.attempts === 0 && batch.tryAppend(record.timestamp, record.key, record.value, record.headers, record.reserved, sink, slot)) return batch;
-    if (batch) batch.closed = true;
+    if (batch) batch.close(this.finishOnClose);
     batch = new ProducerBatch(topic, partition, now, this.batchSize, this.compression, this.free.pop());
     batch.order = queue.nextOrder++;
     queue.batches.push(batch);

@@ -102,6 +102,16 @@ export class ProducerBatch {
     return this.closed || this.sizeBytes >= this.capacityBytes;
   }
 
+  /**
+   * Closes the batch to appends. With `finish` (its header will not change: no producer id or
+   * sequence to stamp), its bytes are finished now — checksum, and compression if any — while the
+   * records just written are still in the CPU's cache, rather than when the sender drains it.
+   */
+  close(finish: boolean): void {
+    this.closed = true;
+    if (finish) this.build();
+  }
+
   /** Assigns the producer identity and sequence; the bytes are rebuilt if they change. */
   setIdentity(producerId: number, producerEpoch: number, baseSequence: number): void {
     if (producerId === this.producerId && producerEpoch === this.producerEpoch && baseSequence === this.baseSequence) return;

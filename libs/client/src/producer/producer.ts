@@ -37,6 +37,8 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
   /** The entry looked up last: a run of records for one topic skips both map lookups. */
   private lastPartitions: { view: ClusterView; topic: TopicInfo; partitions: TopicPartitions } | undefined;
+  /** The topic looked up last: a run of records for one topic skips the map lookup. */
+  private lastTopic: { view: ClusterView; name: string; topic: TopicInfo } | undefined;
   private closing: Promise<void> | undefined;
   /** send() and sendBatch() calls not wholly in batches yet (waiting for topic metadata or for buffer memory): flush() and close() wait for them too. */
   private readonly placing = new Set<Placing>();
@@ -51,7 +53,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const o = this.options;
     this.logger = (o.logger ?? silentLogger).child({ component: 'Producer', clientId: o.clientId });
     this.connection = new Connection({ ...o, logger: this.logger });
-    this.accumulator = new RecordAccumulator(o.batchSize, o.compression);
+    this.accumulator = new RecordAccumulator(o.batchSize, o.compression, !o.idempotent);
     this.pool = new BufferPool(o.bufferMemory);
     const identity = o.idempotent
       ? new IdempotentIdentity(this.connection, this.logger, () => this.sender.wake(), (error) => this.failAll(new SamsaError(isSamsaError(error) ? error.code : ErrorCode.UNKNOWN_SERVER_ERROR, `the producer could not get a producer id: ${error.message}`, { retriable: false })))
@@ -275,7 +277,11 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const view = this.connection.cached;
     if (!view || this.connection.closed) return undefined;
     this.connection.refreshIfOld(now);
-    return view.topics.get(name);
+    const last = this.lastTopic;
+    if (last !== undefined && last.view === view && last.name === name) return last.topic;
+    const topic = view.topics.get(name);
+    if (topic !== undefined) this.lastTopic = { view, name, topic };
+    return topic;
   }
 
   /** Topic metadata, waiting (with retries) up to the deadline for a topic not yet known. */

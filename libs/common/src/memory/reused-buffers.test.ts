@@ -28,6 +28,16 @@ describe('ReusedBuffers', () => {
     expect(buffers.available).toBe(1);
   });
 
+  it('reuses the buffer given back last first (its memory is the likeliest to be in cache)', () => {
+    const buffers = new ReusedBuffers(4, 1024);
+    const [a, b, c] = [buffers.take(1000), buffers.take(1000), buffers.take(1000)];
+    for (const buffer of [a, b, c]) buffers.give(buffer);
+    expect(buffers.take(1000).buffer).toBe(c.buffer);
+    expect(buffers.take(1000).buffer).toBe(b.buffer);
+    buffers.give(c);
+    expect(buffers.take(1000).buffer).toBe(c.buffer);
+  });
+
   it('keeps at most `kept` buffers, the largest', () => {
     const buffers = new ReusedBuffers(2, 16);
     const sizes = [100, 400, 200, 300];

@@ -22,9 +22,12 @@ export class ReusedBuffers {
     return this.free.length;
   }
 
-  /** A buffer of exactly `size` bytes, in memory used before when a large enough one is free. */
+  /**
+   * A buffer of exactly `size` bytes, in memory used before when a large enough one is free: the
+   * one given back last, whose memory is the likeliest to still be in the CPU's cache.
+   */
   take(size: number): Buffer {
-    const index = this.free.findIndex((memory) => memory.byteLength >= size);
+    const index = this.free.findLastIndex((memory) => memory.byteLength >= size);
     const memory = index >= 0 ? (this.free.splice(index, 1)[0] as ArrayBuffer) : this.allocate(Math.max(size, this.minBytes));
     return Buffer.from(memory, 0, size);
   }
