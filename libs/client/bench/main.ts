@@ -5,8 +5,9 @@
  *     16 KiB batches, 64 in flight: BENCH_BATCHES_PER_REQUEST as in #6's bench) vs the Producer
  *     (send() per record, lingerMs 5, batchSize 16384, acks=1) with the same 64 requests in flight
  *     → records/s, MB/s of record values, ratio; the same with the application awaiting one
- *     send() in 1,000 instead of each; through sendBatch() (one promise per 1,000 records, 64 in
- *     flight too); and send() with the default 5 in flight;
+ *     send() in 1,000 instead of each; send(record, callback) per record (no promise: Kafka's
+ *     perf-test shape); through sendBatch() (one promise per 1,000 records), all 64 in flight
+ *     too; and send() with the default 5 in flight;
  *   - the raw driver with the Producer's default request shape (1 MiB requests, 5 in flight), and
  *     the Producer's default figure against it;
  *   - the Producer with its defaults (acks=all, idempotent: at most 5 batches per partition in
@@ -68,11 +69,11 @@ async function rawProduce(cluster: TestCluster, topic: string, recordBytes: numb
 }
 
 /** acks1-deep*: 64 requests in flight like the raw driver; -sparse: the application awaits one send() in SEND_BATCH. */
-type ProducerSettings = 'defaults' | 'acks1' | 'acks1-deep' | 'acks1-deep-sparse' | 'acks1-deep-sendBatch';
+type ProducerSettings = 'defaults' | 'acks1' | 'acks1-deep' | 'acks1-deep-sparse' | 'acks1-deep-sendBatch' | 'acks1-deep-callback';
 
 async function libraryProduce(bootstrap: string, topic: string, recordBytes: number, records: number, settings: ProducerSettings): Promise<Figure> {
   const deep = { acks: 1 as const, maxInFlightRequestsPerConnection: 64 };
-  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-deep': deep, 'acks1-deep-sparse': deep, 'acks1-deep-sendBatch': deep }[settings];
+  const tuning = { defaults: {}, acks1: { acks: 1 as const }, 'acks1-deep': deep, 'acks1-deep-sparse': deep, 'acks1-deep-sendBatch': deep, 'acks1-deep-callback': deep }[settings];
   const producer = new Producer({ bootstrapServers: [bootstrap], ...tuning, lingerMs: 5, batchSize: BATCH_BYTES });
   const value = Buffer.alloc(recordBytes, 98);
   await producer.send({ topic, value });
@@ -89,6 +90,29 @@ async function libraryProduce(bootstrap: string, topic: string, recordBytes: num
       if (call >= slots) await window[call % slots];
       window[call % slots] = producer.sendBatch(chunk);
     }
+  } else if (settings === 'acks1-deep-callback') {
+    // Kafka's perf-test shape: send(record, callback) in a loop, no promise per record. The
+    // application yields once WINDOW records are outstanding, until SEND_BATCH of them completed.
+    let outstanding = 0;
+    let resumeAt = WINDOW - SEND_BATCH;
+    let resume: (() => void) | undefined;
+    let failure: Error | undefined;
+    const completed = (error: Error | undefined) => {
+      failure ??= error;
+      if (--outstanding > resumeAt || resume === undefined) return;
+      const next = resume;
+      resume = undefined;
+      next();
+    };
+    const caughtUp = () => new Promise<void>((resolve) => (resume = resolve));
+    for (let i = 0; i < records; i++) {
+      if (outstanding >= WINDOW) await caughtUp();
+      outstanding++;
+      producer.send({ topic, value }, completed);
+    }
+    resumeAt = 0;
+    if (outstanding > 0) await caughtUp();
+    if (failure) throw failure;
   } else if (settings === 'acks1-deep-sparse') {
     // The same window, but the application awaits only the last send() of each SEND_BATCH: the
     // bench topic has one partition, so the sends before it have completed too.
@@ -178,21 +202,22 @@ function compared(name: string, library: Figure[], raw: Figure[], goal?: number)
   console.log(`    per-round ratios ${ratios.map((ratio) => ratio.toFixed(2)).join(', ')}; median ${median(ratios).toFixed(2)}`);
 }
 
-type Figures = Record<'raw' | 'rawShaped' | 'deep' | 'lib' | 'sparse' | 'batch' | 'defaults' | 'rawRead' | 'read', Figure[]>;
-const noFigures = (): Figures => ({ raw: [], rawShaped: [], deep: [], lib: [], sparse: [], batch: [], defaults: [], rawRead: [], read: [] });
+type Figures = Record<'raw' | 'rawShaped' | 'deep' | 'lib' | 'sparse' | 'callback' | 'batch' | 'defaults' | 'rawRead' | 'read', Figure[]>;
+const noFigures = (): Figures => ({ raw: [], rawShaped: [], deep: [], lib: [], sparse: [], callback: [], batch: [], defaults: [], rawRead: [], read: [] });
 
 /** One round: every driver once, in a fixed order, on fresh topics (deleted afterwards). */
 async function round(cluster: TestCluster, recordBytes: number, records: number, name: string, figures: Figures): Promise<void> {
   const bootstrap = cluster.node(1).address;
   const rawTopic = `raw-${recordBytes}-${name}`;
   const libTopic = `lib-${recordBytes}-${name}`;
-  const topics = [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-sparse`, `${libTopic}-batch`, `${libTopic}-defaults`];
+  const topics = [rawTopic, `${rawTopic}-shaped`, libTopic, `${libTopic}-5`, `${libTopic}-sparse`, `${libTopic}-callback`, `${libTopic}-batch`, `${libTopic}-defaults`];
   for (const topic of topics) await createBenchTopic(cluster, topic, { replicationFactor: 1 });
   figures.raw.push(await rawProduce(cluster, rawTopic, recordBytes, records));
   figures.rawShaped.push(await rawProduce(cluster, `${rawTopic}-shaped`, recordBytes, records, SHAPE_PRODUCER));
   figures.deep.push(await libraryProduce(bootstrap, libTopic, recordBytes, records, 'acks1-deep'));
   figures.lib.push(await libraryProduce(bootstrap, `${libTopic}-5`, recordBytes, records, 'acks1'));
   figures.sparse.push(await libraryProduce(bootstrap, `${libTopic}-sparse`, recordBytes, records, 'acks1-deep-sparse'));
+  figures.callback.push(await libraryProduce(bootstrap, `${libTopic}-callback`, recordBytes, records, 'acks1-deep-callback'));
   figures.batch.push(await libraryProduce(bootstrap, `${libTopic}-batch`, recordBytes, records, 'acks1-deep-sendBatch'));
   figures.defaults.push(await libraryProduce(bootstrap, `${libTopic}-defaults`, recordBytes, records, 'defaults'));
   figures.rawRead.push(await rawConsume(cluster, libTopic, recordBytes, records));
@@ -221,6 +246,7 @@ async function main(): Promise<void> {
       const rawShaped = best(figures.rawShaped);
       line("raw driver shaped like the Producer's defaults (1 MiB requests, 5 in flight)", rawShaped);
       compared('  Producer (acks=1, default 5 in flight) against it', figures.lib, figures.rawShaped);
+      compared('Producer send(record, callback) per record, no promise (acks=1, 64 requests in flight; Kafka perf-test shape)', figures.callback, figures.raw, 0.8);
       compared(`Producer.sendBatch (acks=1, ${SEND_BATCH} records per call, 64 requests in flight)`, figures.batch, figures.raw, 0.8);
       compared('Producer (defaults: acks=all, idempotent)', figures.defaults, figures.raw);
       line('raw FetchStream driver (1 MiB per push)', rawRead);

@@ -51,4 +51,5 @@ export type { ConsumerRecord, TopicPartition, TimestampTypeName } from './consum
 export { Producer } from './producer/producer.js';
 export type { ProducerOptions, ProducerRecord, ProducerInterceptor } from './producer/producer-options.js';
 export type { RecordMetadata } from './producer/producer-batch.js';
+export type { SendCallback } from './producer/delivery-sink.js';
 export { bufferSerde, stringSerde, jsonSerde, type Serializer, type Deserializer, type Serde, type SerdeName, type Header } from './serdes.js';

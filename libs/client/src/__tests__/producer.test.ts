@@ -3,7 +3,7 @@
  * idempotent by default, murmur2 placement, contiguous offsets, bounded buffer memory, and clear
  * errors for bad use. Read-back checks live in client-acceptance.test.ts.
  */
-import { hasErrorCode } from '@samsa/common';
+import { hasErrorCode, silentLogger, type LogFn, type Logger } from '@samsa/common';
 import { partitionForKey } from '@samsa/partitioners';
 import { ErrorCode } from '@samsa/proto';
 import { startCluster, type TestCluster } from '@samsa/testing';
@@ -107,6 +107,45 @@ describe('Producer', () => {
     expected.splice(interloperMetadata.offset, 0, 'x');
     expect(keys).toEqual(expected);
   }, 60_000);
+
+  it('send(record, callback) calls back once per record, never synchronously, after the interceptors; a callback that throws harms no other', async () => {
+    const topic = uniqueTopic('callback');
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    const events: string[] = [];
+    const warnings: string[] = [];
+    const warn = (fields: object | string, message?: string) => void warnings.push(`${message}: ${(fields as { err: Error }).err.message}`);
+    const logger: Logger = { ...silentLogger, warn: warn as LogFn, child: () => logger };
+    const producer = new Producer<string, string>({ bootstrapServers, valueSerializer: 'string', acks: 1, logger, interceptors: [{ onAcknowledgement: (metadata) => metadata && events.push(`ack ${metadata.offset}`) }] });
+    const results: Array<{ error: Error | undefined; offset: number | undefined }> = [];
+    const returned: unknown[] = [];
+    const count = 1000;
+    // The first record makes the topic known, so the others take the fast path (no promise at all).
+    results.push({ error: undefined, offset: (await producer.send({ topic, value: 'v0' })).offset });
+    const all = new Promise<void>((resolve) => {
+      for (let i = 1; i < count; i++) {
+        const result = producer.send({ topic, value: `v${i}` }, (error, metadata) => {
+          results.push({ error, offset: metadata?.offset });
+          events.push(`callback ${metadata?.offset}`);
+          if (results.length === count) resolve();
+          if (i === 500) throw new Error('a bug in the application');
+        });
+        returned.push(result);
+      }
+    });
+    expect(results).toHaveLength(1);
+    expect(returned.every((result) => result === undefined)).toBe(true);
+    await all;
+    expect(results).toEqual(Array.from({ length: count }, (_, i) => ({ error: undefined, offset: i })));
+    expect(events.slice(0, 5)).toEqual(['ack 0', 'ack 1', 'callback 1', 'ack 2', 'callback 2']);
+    expect(warnings).toEqual(['a send() callback threw; ignored: a bug in the application']);
+    // Failures go to the callback too: a partition that does not exist, a send after close().
+    const failed = (record: { topic: string; partition?: number; value: string }) => new Promise<Error | undefined>((resolve) => producer.send(record, (error) => resolve(error)));
+    const unknown = await failed({ topic, partition: 5, value: 'x' });
+    expect(hasErrorCode(unknown, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)).toBe(true);
+    await producer.close();
+    expect((await failed({ topic, value: 'x' }))?.message).toMatch(/producer is closed/);
+    expect((await readAll(bootstrapServers, topic, 1, count)).map((record) => record.value)).toEqual(Array.from({ length: count }, (_, i) => `v${i}`));
+  }, 30_000);
 
   it('runs interceptors before the serializer and reports every acknowledgement', async () => {
     const topic = uniqueTopic('intercepted');

@@ -1,7 +1,8 @@
 /**
- * Who hears about a record's fate once its batch completes: the promise of one `send()`, or one
- * `sendBatch()` call that settles when all of its records have. A batch keeps (sink, slot) per
- * record instead of a promise per record, so sending many records costs one promise.
+ * Who hears about a record's fate once its batch completes: the promise of one `send()`, the
+ * callback of one `send(record, callback)`, or one `sendBatch()` call that settles when all of
+ * its records have. A batch keeps (sink, slot) per record instead of a promise per record, so
+ * sending many records costs one promise.
  */
 import type { RecordMetadata } from './producer-batch.js';
 
@@ -81,5 +82,47 @@ export class BatchSink implements DeliverySink {
     if (--this.pending > 0) return;
     if (this.error) this.reject(this.error);
     else this.resolve(this.results);
+  }
+}
+
+/** Kafka's send callback, Node-style: the error, or the record's metadata once it is acknowledged. */
+export type SendCallback = (error: Error | undefined, metadata: RecordMetadata | undefined) => void;
+
+/** What every callback sink of one producer shares. */
+export interface CallbackContext {
+  /** Interceptors' onAcknowledgement, which runs before the callback (undefined: no interceptors). */
+  readonly observe: ((metadata: RecordMetadata | undefined, error: Error | undefined) => void) | undefined;
+  /** A callback threw: reported here, never into the producer's I/O. */
+  readonly thrown: (error: unknown) => void;
+}
+
+/** Calls `callback` once, guarded: what it throws goes to the context's `thrown`. */
+export function callBack(callback: SendCallback, context: CallbackContext, error: Error | undefined, metadata: RecordMetadata | undefined): void {
+  try {
+    callback(error, metadata);
+  } catch (thrown) {
+    context.thrown(thrown);
+  }
+}
+
+/**
+ * The sink behind one send(record, callback): no promise at all. The callback runs when the
+ * record's batch completes, on the producer's I/O path (Kafka runs callbacks on its sender
+ * thread), after the interceptors' onAcknowledgement.
+ */
+export class CallbackSink implements DeliverySink {
+  constructor(
+    private readonly callback: SendCallback,
+    private readonly context: CallbackContext,
+  ) {}
+
+  delivered(_slot: number, metadata: RecordMetadata): void {
+    this.context.observe?.(metadata, undefined);
+    callBack(this.callback, this.context, undefined, metadata);
+  }
+
+  failed(_slot: number, error: Error): void {
+    this.context.observe?.(undefined, error);
+    callBack(this.callback, this.context, error, undefined);
   }
 }

@@ -11,21 +11,14 @@ import { ErrorCode } from '@samsa/proto';
 import { RECORD_BATCH_HEADER_SIZE } from '@samsa/records';
 import { Connection } from '../connection/connection.js';
 import type { ClusterView, TopicInfo } from '../connection/cluster-metadata.js';
-import type { Header } from '../serdes.js';
-import { RecordAccumulator, type AppendedRecord } from './accumulator.js';
-import { BatchSink, PromiseSink, type DeliverySink } from './delivery-sink.js';
-import { BufferPool, type PoolWaiter } from './buffer-pool.js';
-import { estimateRecordSize, type ProducerBatch, type RecordHeaders, type RecordMetadata } from './producer-batch.js';
+import { RecordAccumulator } from './accumulator.js';
+import { BatchSink, callBack, CallbackSink, PromiseSink, type CallbackContext, type DeliverySink, type SendCallback } from './delivery-sink.js';
+import { BufferPool } from './buffer-pool.js';
+import { BlockedSend, emptyPrepared, normalizeHeaders, type Placing, type Prepared } from './prepared-record.js';
+import { estimateRecordSize, type ProducerBatch, type RecordMetadata } from './producer-batch.js';
 import { IdempotentIdentity } from './producer-identity.js';
 import { resolveProducerOptions, type ProducerOptions, type ProducerRecord, type ResolvedProducerOptions } from './producer-options.js';
 import { Sender } from './sender.js';
-
-/** A record serialized and placed, ready to append (one object: this runs per record). */
-interface Prepared extends AppendedRecord {
-  topic: string;
-  partition: number;
-  explicit: boolean;
-}
 
 export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly options: ResolvedProducerOptions<K, V>;
@@ -45,6 +38,8 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   /** Appends a blocked send once the pool grants its memory. */
   private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
   private fatal: Error | undefined;
+  /** Shared by every send(record, callback): interceptors first, and a callback that throws is logged. */
+  private readonly callbacks: CallbackContext;
   /** The prepared record of the synchronous path, reused: a record that must wait is copied out of it. */
   private readonly scratch = emptyPrepared();
 
@@ -52,6 +47,10 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     this.options = resolveProducerOptions(options);
     const o = this.options;
     this.logger = (o.logger ?? silentLogger).child({ component: 'Producer', clientId: o.clientId });
+    this.callbacks = {
+      observe: o.interceptors.length > 0 ? (metadata, error) => this.onAcknowledgement(metadata, error) : undefined,
+      thrown: (error) => this.logger.warn({ err: error }, 'a send() callback threw; ignored'),
+    };
     this.connection = new Connection({ ...o, logger: this.logger });
     this.accumulator = new RecordAccumulator(o.batchSize, o.compression, !o.idempotent);
     this.pool = new BufferPool(o.bufferMemory);
@@ -77,20 +76,32 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     return this.options.idempotent;
   }
 
-  /** Sends one record; resolves once it is acknowledged per `acks` with its partition and offset. */
-  send(record: ProducerRecord<K, V>): Promise<RecordMetadata> {
+  /**
+   * Sends one record; resolves once it is acknowledged per `acks` with its partition and offset.
+   * With a `callback` (Kafka's `send(record, callback)`) there is no promise: the callback gets the
+   * error or the metadata, always asynchronously — the cheapest way to send a record at a time.
+   */
+  send(record: ProducerRecord<K, V>): Promise<RecordMetadata>;
+  send(record: ProducerRecord<K, V>, callback: SendCallback): void;
+  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> | undefined {
     const refused = this.refusal();
-    if (refused) return Promise.reject(refused);
+    if (refused) return this.settle(Promise.reject(refused), callback);
     const now = Date.now();
     const interceptors = this.options.interceptors.length > 0;
     const intercepted = interceptors ? this.onSend(record) : record;
     let promise: Promise<RecordMetadata>;
     try {
-      // Fast path, no extra promise: topic known and buffer memory free; the record follows its batch.
+      // Fast path, no extra promise: topic known and buffer memory free; the record follows its
+      // batch, or its callback waits in the batch.
       const topic = this.knownTopic(intercepted.topic, now);
       const prepared = topic ? this.prepare(intercepted, topic, now, this.scratch) : undefined;
-      if (prepared && this.pool.tryReserve(prepared.reserved)) promise = this.append(prepared, null, 0, now).follow();
-      else {
+      if (prepared && this.pool.tryReserve(prepared.reserved)) {
+        if (callback) {
+          this.append(prepared, new CallbackSink(callback, this.callbacks), 0, now);
+          return undefined;
+        }
+        promise = this.append(prepared, null, 0, now).follow();
+      } else {
         const sink = new PromiseSink();
         // Buffer memory full: the record (copied out of the scratch) waits in the pool's queue and joins its batch when granted.
         if (prepared) this.pool.enqueue(new BlockedSend({ ...prepared }, sink, this.placing, this.appendGranted), now + this.options.maxBlockMs - Date.now());
@@ -100,14 +111,27 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     } catch (error) {
       promise = Promise.reject(error as Error);
     }
-    if (!interceptors) return promise;
-    return promise.then(
-      (metadata) => (this.onAcknowledgement(metadata, undefined), metadata),
-      (error: Error) => {
-        this.onAcknowledgement(undefined, error);
-        throw error;
-      },
+    if (interceptors) {
+      promise = promise.then(
+        (metadata) => (this.onAcknowledgement(metadata, undefined), metadata),
+        (error: Error) => {
+          this.onAcknowledgement(undefined, error);
+          throw error;
+        },
+      );
+    }
+    return this.settle(promise, callback);
+  }
+
+  /** A send() off the fast path: its promise, or with a callback, nothing (the promise calls it back). */
+  private settle(promise: Promise<RecordMetadata>, callback: SendCallback | undefined): Promise<RecordMetadata> | undefined {
+    if (!callback) return promise;
+    const context = this.callbacks;
+    promise.then(
+      (metadata) => callBack(callback, context, undefined, metadata),
+      (error: Error) => callBack(callback, context, error, undefined),
     );
+    return undefined;
   }
 
   /**
@@ -332,50 +356,6 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   }
 }
 
-/** A send() waiting for buffer memory (one of the producer's `placing` until then): appended the moment the pool grants it, or failed. */
-class BlockedSend implements PoolWaiter {
-  constructor(
-    private readonly prepared: Prepared,
-    private readonly sink: PromiseSink,
-    private readonly placing: Set<Placing>,
-    private readonly appendNow: (prepared: Prepared, sink: DeliverySink) => void,
-  ) {
-    placing.add(sink);
-  }
-
-  get size(): number {
-    return this.prepared.reserved;
-  }
-
-  granted(): void {
-    this.placing.delete(this.sink);
-    try {
-      this.appendNow(this.prepared, this.sink);
-    } catch (error) {
-      this.sink.failed(0, error as Error);
-    }
-  }
-
-  refused(error: Error): void {
-    this.placing.delete(this.sink);
-    this.sink.failed(0, error);
-  }
-}
-
 const ignore = (): void => undefined;
-
-const emptyPrepared = (): Prepared => ({ topic: '', partition: 0, explicit: false, key: null, value: null, headers: undefined, timestamp: 0, reserved: 0 });
-
-/** A send() or sendBatch() call not yet wholly in batches; its promise settles once all of its records have. */
-interface Placing {
-  readonly promise: Promise<unknown>;
-}
-
-function normalizeHeaders(headers: ProducerRecord['headers']): RecordHeaders {
-  if (!headers) return undefined;
-  const bytes = (value: string | Buffer | null) => (typeof value === 'string' ? Buffer.from(value) : value);
-  if (Array.isArray(headers)) return headers.map((header: Header) => ({ key: header.key, value: bytes(header.value) }));
-  return Object.entries(headers).map(([key, value]) => ({ key, value: bytes(value) }));
-}
 
 export type { ProducerBatch };
