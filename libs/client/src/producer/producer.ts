@@ -28,17 +28,15 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
   private readonly sender: Sender;
   private readonly logger: Logger;
   private readonly partitionsCache = new WeakMap<ClusterView, Map<string, TopicPartitions>>();
-  /** The entry looked up last: a run of records for one topic skips both map lookups. */
+  /** The topic placed last: a run of records for one topic skips the topic lookup and both partition-map lookups. */
   private lastPartitions: { view: ClusterView; topic: TopicInfo; partitions: TopicPartitions } | undefined;
-  /** The topic looked up last: a run of records for one topic skips the map lookup. */
-  private lastTopic: { view: ClusterView; name: string; topic: TopicInfo } | undefined;
   private closing: Promise<void> | undefined;
   /** send() and sendBatch() calls not wholly in batches yet (waiting for topic metadata or for buffer memory): flush() and close() wait for them too. */
   private readonly placing = new Set<Placing>();
   /** Appends a blocked send once the pool grants its memory. */
   private readonly appendGranted = (prepared: Prepared, sink: DeliverySink) => void this.append(prepared, sink, 0, Date.now());
   private fatal: Error | undefined;
-  /** Shared by every send(record, callback): interceptors first, and a callback that throws is logged. */
+  /** Shared by every send(record, callback) (and `observe` by sendBatch()): interceptors first, and a callback that throws is logged. */
   private readonly callbacks: CallbackContext;
   /** The prepared record of the synchronous path, reused: a record that must wait is copied out of it. */
   private readonly scratch = emptyPrepared();
@@ -144,7 +142,7 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const refused = this.refusal();
     if (refused) throw refused;
     const interceptors = this.options.interceptors.length > 0;
-    const sink = new BatchSink(records.length, interceptors ? (metadata, error) => this.onAcknowledgement(metadata, error) : undefined);
+    const sink = new BatchSink(records.length, this.callbacks.observe);
     // Until its last record is in a batch, the call is one of `placing`: flush() and close() wait for all of it.
     this.placing.add(sink);
     // One clock reading for the call (Date.now() per record cost ~12% of this loop); read again only after a wait.
@@ -301,11 +299,9 @@ export class Producer<K = Buffer | null, V = Buffer | null> {
     const view = this.connection.cached;
     if (!view || this.connection.closed) return undefined;
     this.connection.refreshIfOld(now);
-    const last = this.lastTopic;
-    if (last !== undefined && last.view === view && last.name === name) return last.topic;
-    const topic = view.topics.get(name);
-    if (topic !== undefined) this.lastTopic = { view, name, topic };
-    return topic;
+    const last = this.lastPartitions;
+    if (last !== undefined && last.view === view && last.topic.name === name) return last.topic;
+    return view.topics.get(name);
   }
 
   /** Topic metadata, waiting (with retries) up to the deadline for a topic not yet known. */
